@@ -1,0 +1,69 @@
+# Module BTF for Linux 5.10: build, boot and test the patch series.
+# See README.md. Everything built lands in build/ (ignored by git).
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: run check deps fetch tree stock-tree export build build-debug \
+	build-stock tests-default tests-debug tests-stock test test-debug \
+	negative-control build-each clean help
+
+help:
+	@sed -n 's/^## //p' $(lastword $(MAKEFILE_LIST))
+
+## run             build the patched kernel, boot it, show module BTF working
+run: deps tree
+	$(S)/build.sh default
+	$(S)/prepare-tests.sh default
+	$(S)/vm.sh -v default -- tests/guest/demo.sh
+
+## check           everything CI runs: both variants, all tests, negative control
+check: deps tree stock-tree
+	$(S)/check.sh
+
+## deps            install (as root) or list the packages the project needs
+deps:
+	$(S)/deps.sh
+
+## fetch           download and verify the pinned 5.10 base
+fetch:
+	$(S)/fetch-base.sh >/dev/null
+
+## tree            build/linux: the base as a git commit with patches/ applied
+tree:
+	$(S)/tree.sh
+
+stock-tree:
+	$(S)/tree.sh build/stock none
+
+## export          write the tree's commits back into patches/
+export:
+	$(S)/export.sh
+
+## build           build the default (patched) kernel; build-debug, build-stock
+build: tree
+	$(S)/build.sh default
+build-debug: tree
+	$(S)/build.sh debug
+build-stock: stock-tree
+	$(S)/build.sh stock
+
+## build-each      build the tree after each patch of the series
+build-each: tree
+	$(S)/build-each.sh
+
+## test            run the guest tests on the default kernel; test-debug
+test: build
+	$(S)/prepare-tests.sh default
+	$(S)/vm.sh -v default -- tests/guest/run-tests.sh
+test-debug: build-debug
+	$(S)/prepare-tests.sh debug
+	$(S)/vm.sh -v debug -m 2G -- tests/guest/run-tests.sh
+
+## negative-control  run the tests on the unpatched base: module BTF tests must fail
+negative-control: build-stock
+	$(S)/negative-control.sh
+
+## clean           remove build/ (the download cache in ~/.cache/modbtf stays)
+clean:
+	rm -rf build

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Install the Debian packages the project needs (as root), or say exactly
+# which are missing.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES="make gcc libc6-dev bc bison flex libelf-dev libssl-dev dwarves
+binutils xz-utils git perl python3 bpftool libbpf-dev clang llvm
+qemu-system-x86 kmod cpio rsync iproute2 util-linux coreutils"
+
+missing() {
+	local p
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			echo "$p"
+	done
+}
+
+main() {
+	local miss
+	miss=$(missing | xargs)
+	[ -n "$miss" ] || exit 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing packages: $miss" >&2
+		die "run as root, or: apt-get install $miss"
+	fi
+	log "installing: $miss"
+	mkdir -p "$BUILD"
+	run_logged "$BUILD/deps.log" "apt-get update" apt-get update
+	DEBIAN_FRONTEND=noninteractive run_logged "$BUILD/deps.log" "apt-get install $miss" \
+		apt-get install -y --no-install-recommends $miss
+}
+
+main "$@"

@@ -1,0 +1,49 @@
+#!/bin/bash
+# PID 1 of the test VM. The host root is mounted read-only over 9p; this
+# mounts what a test needs, runs the command the host asked for with its
+# output on the second serial port, reports its exit status in the kernel
+# log and reboots (QEMU runs with -no-reboot, so the VM ends).
+#
+# The kernel passes these from its command line in the environment:
+#   modbtf_run   host directory holding "cmd", the command to run
+#   modbtf_mods  host directory holding lib/modules/RELEASE
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp LANG=C.UTF-8
+
+mount_fs() {
+	mount -t proc proc /proc
+	mount -t sysfs sysfs /sys
+	mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	mount -t tmpfs tmpfs /run
+	mount -t debugfs debugfs /sys/kernel/debug
+	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	mount -t bpf bpf /sys/fs/bpf
+	# /lib is /usr/lib on Debian: give it a tmpfs upper layer so that
+	# /lib/modules can point at this build's modules.
+	mkdir -p /tmp/.lib/upper /tmp/.lib/work
+	mount -t overlay overlay \
+		-o lowerdir=/usr/lib,upperdir=/tmp/.lib/upper,workdir=/tmp/.lib/work /usr/lib
+	mkdir -p /usr/lib/modules
+	mount --bind "$modbtf_mods/lib/modules" /usr/lib/modules
+}
+
+finish() {
+	echo "modbtf-exit: $1" >/dev/kmsg
+	echo b >/proc/sysrq-trigger
+	sleep 10
+}
+
+main() {
+	local rc
+	mount_fs || { finish 125; return; }
+	ip link set lo up 2>/dev/null
+	cd "$modbtf_run" || { finish 125; return; }
+	# The last close of ttyS1 waits until its output is transmitted.
+	bash "$modbtf_run/cmd" </dev/null >/dev/ttyS1 2>&1
+	rc=$?
+	finish "$rc"
+}
+
+main

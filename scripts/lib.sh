@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Common helpers for the module-BTF harness scripts. Source, do not run.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+CACHE=${MODBTF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modbtf}
+TREE=$BUILD/linux
+NPROC=$(nproc)
+
+# shellcheck source=../base.conf
+. "$TOP/base.conf"
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# die MESSAGE [LOG]: one clear line, optionally naming the log to read.
+die() {
+	if [ -n "${2-}" ]; then
+		printf 'FAILED: %s (log: %s)\n' "$1" "$2" >&2
+	else
+		printf 'FAILED: %s\n' "$1" >&2
+	fi
+	exit 1
+}
+
+# run_logged LOG DESCRIPTION CMD...: run CMD with output to LOG, die on error.
+run_logged() {
+	local logf=$1 what=$2
+	shift 2
+	mkdir -p "$(dirname "$logf")"
+	if ! "$@" >"$logf" 2>&1; then
+		tail -n 20 "$logf" >&2
+		die "$what" "$logf"
+	fi
+}
+
+# Seconds since the epoch, for stage timings.
+now() { date +%s; }
+
+# The patches named by patches/series, in order.
+series_files() {
+	[ -f "$TOP/patches/series" ] || return 0
+	grep -v '^[[:space:]]*\(#\|$\)' "$TOP/patches/series" || true
+}
+
+# Changes whenever patches/series or a patch it names does.
+series_fingerprint() {
+	(cd "$TOP/patches" && cat series $(series_files) 2>/dev/null) | sha256sum | cut -c1-16
+}
