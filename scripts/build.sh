@@ -5,6 +5,8 @@
 #     default   the series applied; VM + BPF/BTF fragments
 #     debug     the series applied; plus KASAN, lockdep, kmemleak
 #     stock     the pristine base (negative control); VM + BPF/BTF fragments
+#     each      build/each, a checkout of one commit of the series (see
+#               build-each.sh); modbtf.config once the tree has its option
 #
 # Output in build/out/VARIANT: bzImage, vmlinux, modules installed under
 # mods/lib/modules/RELEASE, build.log. The config is regenerated only when
@@ -15,6 +17,7 @@ set -eu
 variant_src() {
 	case $1 in
 	stock) echo "$BUILD/stock" ;;
+	each) echo "$BUILD/each" ;;
 	*) echo "$TREE" ;;
 	esac
 }
@@ -25,6 +28,11 @@ variant_fragments() {
 	default) f="vm bpf modbtf" ;;
 	debug) f="vm bpf modbtf debug debug-modbtf" ;;
 	stock) f="vm bpf" ;;
+	each)
+		f="vm bpf"
+		grep -q "^config DEBUG_INFO_BTF_MODULES$" "$BUILD/each/lib/Kconfig.debug" &&
+			f="$f modbtf"
+		;;
 	*) die "unknown variant '$1' (default, debug or stock)" ;;
 	esac
 	for f in $f; do
@@ -78,6 +86,17 @@ configure() {
 	echo "$stamp" >"$out/.modbtf-config"
 }
 
+# ccache makes rebuilds after a rebase of the work tree (which touches
+# every file the series changes) cheap. MODBTF_CCACHE=0 turns it off.
+make_kernel() {
+	local src=$1 out=$2
+	shift 2
+	if [ "${MODBTF_CCACHE:-1}" = 1 ] && command -v ccache >/dev/null; then
+		set -- CC="ccache gcc" "$@"
+	fi
+	make -C "$src" O="$out" "$@"
+}
+
 main() {
 	local variant=${1:-default} src out t0 rel
 	src=$(variant_src "$variant")
@@ -89,10 +108,10 @@ main() {
 	t0=$(now)
 	log "building $variant kernel in $out (log: $out/build.log)"
 	run_logged "$out/build.log" "build of the $variant kernel" \
-		make -C "$src" O="$out" -j"$NPROC" bzImage modules
+		make_kernel "$src" "$out" -j"$NPROC" bzImage modules
 	rm -rf "$out/mods"
 	run_logged "$out/install.log" "modules_install of the $variant kernel" \
-		make -C "$src" O="$out" INSTALL_MOD_PATH="$out/mods" modules_install
+		make_kernel "$src" "$out" INSTALL_MOD_PATH="$out/mods" modules_install
 	rel=$(cat "$out/include/config/kernel.release")
 	log "built $variant kernel $rel in $(($(now) - t0)) s"
 }

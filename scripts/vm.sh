@@ -6,7 +6,7 @@
 # The host root is shared read-only over 9p; the guest starts in the
 # current directory. The command's output is printed here; the exit status
 # of vm.sh is the command's. The kernel console goes to
-# build/run/VARIANT/console.log, which is scanned for splats: any makes
+# build/run/VARIANT-DATE-PID/console.log, which is scanned for splats: any makes
 # vm.sh fail. Exit 124: the guest did not finish in time; 125: the guest
 # never reported an exit status (it did not boot, or crashed).
 #
@@ -30,7 +30,7 @@ qemu_cmd() {
 		-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 		-device virtio-rng-pci \
 		-chardev "file,id=con,path=$rundir/console.log" -serial chardev:con \
-		-chardev "file,id=out,path=$rundir/output.log" -serial chardev:out \
+		-chardev "stdio,id=out,signal=off,logfile=$rundir/output.log" -serial chardev:out \
 		-append "'console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro panic=-1 oops=panic init=$TOP/scripts/guest/init.sh modbtf_run=$rundir modbtf_mods=$out/mods'"
 }
 
@@ -76,15 +76,10 @@ boot() {
 		printf '%q ' "$@"
 		echo
 	} >"$rundir/cmd"
-	: >"$rundir/output.log"
-	tail -n +1 -F "$rundir/output.log" 2>/dev/null | tr -d '\r' &
-	local tailpid=$!
 	rc=0
+	# The command's output (second serial port) comes to stdout as it runs
 	eval timeout -k 5 "$TIMEOUT" "$(qemu_cmd "${ACCEL:-tcg}" "$out" "$rundir")" \
-		>"$rundir/qemu.log" 2>&1 </dev/null || rc=$?
-	sleep 0.2
-	kill "$tailpid" 2>/dev/null
-	wait "$tailpid" 2>/dev/null || true
+		2>"$rundir/qemu.log" </dev/null || rc=$?
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		echo "FAILED: the guest did not finish within $TIMEOUT s (log: $rundir/console.log)" >&2
 		return 124
@@ -121,7 +116,8 @@ main() {
 	[ -f "$out/arch/x86/boot/bzImage" ] || die "no $VARIANT kernel in $out (make build first)"
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is not installed"
 	ACCEL=$(pick_accel "$out")
-	boot "$out" "$BUILD/run/$VARIANT" "$@"
+	# One directory per run, so that runs side by side do not collide
+	boot "$out" "$BUILD/run/$VARIANT-$(date +%Y%m%d-%H%M%S)-$$" "$@"
 }
 
 main "$@"

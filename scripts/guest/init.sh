@@ -40,7 +40,9 @@ main() {
 	mount_fs || { finish 125; return; }
 	ip link set lo up 2>/dev/null
 	cd "$modbtf_run" || { finish 125; return; }
-	# The last close of ttyS1 waits until its output is transmitted.
+	# No CR before LF; the last close of ttyS1 waits until its output is
+	# transmitted.
+	stty -F /dev/ttyS1 -onlcr 2>/dev/null
 	bash "$modbtf_run/cmd" </dev/null >/dev/ttyS1 2>&1
 	rc=$?
 	finish "$rc"

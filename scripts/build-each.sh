@@ -1,0 +1,45 @@
+#!/bin/bash
+# Build the kernel after each patch of the series, as a bisection would:
+# every commit between modbtf-base and the work tree's HEAD is checked out
+# in build/each (a git worktree) and built incrementally into
+# build/out/each. bpftool is built at the commits that change it.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+EACH=$BUILD/each
+
+prepare_worktree() {
+	if [ ! -d "$EACH" ]; then
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q --detach "$EACH" modbtf-base
+	fi
+}
+
+build_bpftool() {
+	local out=$BUILD/out/each-bpftool
+	mkdir -p "$out"
+	run_logged "$out/build.log" "bpftool build at $1" \
+		make -C "$EACH/tools/bpf/bpftool" OUTPUT="$out/" -j"$NPROC" \
+		VMLINUX_BTF="$BUILD/out/each/vmlinux"
+}
+
+main() {
+	local c n=0 total subject
+	[ -d "$TREE/.git" ] || die "no work tree at $TREE (make tree first)"
+	prepare_worktree
+	total=$(git -C "$TREE" rev-list --count modbtf-base..HEAD)
+	for c in $(git -C "$TREE" rev-list --reverse modbtf-base..HEAD); do
+		n=$((n + 1))
+		subject=$(git -C "$TREE" log -1 --format=%s "$c")
+		log "[$n/$total] $subject"
+		git -C "$EACH" checkout -q --detach "$c"
+		"$TOP/scripts/build.sh" each
+		if git -C "$TREE" diff --quiet "$c^" "$c" -- tools/bpf/bpftool; then
+			continue
+		fi
+		build_bpftool "$c"
+	done
+	log "all $total patches build"
+}
+
+main "$@"

@@ -1,0 +1,133 @@
+#!/bin/bash
+# Everything CI runs (make check): the series applies and is checkpatch
+# clean; the harness returns exit statuses and catches splats; the guest
+# suite passes on the patched kernel and on its debug variant; and the
+# module-BTF tests fail on the unpatched base (negative control).
+# Ends with "N passed, N failed"; exits non-zero if anything failed.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+PASS=0
+FAIL=0
+TIMES=
+
+# result NAME STATUS: count one check.
+result() {
+	if [ "$2" = 0 ]; then
+		echo "ok   $1"
+		PASS=$((PASS + 1))
+	else
+		echo "FAIL $1"
+		FAIL=$((FAIL + 1))
+	fi
+}
+
+# timed STAGE CMD...: run CMD, remember how long it took.
+timed() {
+	local stage=$1 t0 rc=0
+	shift
+	t0=$(now)
+	"$@" || rc=$?
+	TIMES="$TIMES$(printf '  %-22s %5d s' "$stage" $(($(now) - t0)))
+"
+	return $rc
+}
+
+check_series_applied() {
+	local want have
+	want=$(series_files | wc -l)
+	have=$(git -C "$TREE" rev-list --count modbtf-base..HEAD)
+	[ "$want" = "$have" ] || echo "patches/series has $want patches, $TREE has $have commits"
+	[ "$want" = "$have" ] && [ "$want" -gt 0 ]
+}
+
+check_checkpatch() {
+	local p out errors=0 n
+	for p in $(series_files); do
+		out=$(cd "$TREE" && scripts/checkpatch.pl --strict --no-tree --show-types \
+			-q "$TOP/patches/$p" 2>&1)
+		n=$(printf '%s\n' "$out" | grep -c '^ERROR:') || true
+		errors=$((errors + n))
+		[ -z "$out" ] || printf '%s:\n%s\n' "$p" "$out" | grep -E '^(ERROR|WARNING|CHECK|[0-9]{4}-)' | sed 's/^/    /'
+	done
+	[ "$errors" = 0 ]
+}
+
+# Harness self-tests: a command's exit status comes back, a splat and a
+# hung guest fail the run.
+check_exit_status() {
+	local rc=0
+	"$TOP/scripts/vm.sh" -v default -t 120 -- sh -c 'exit 3' || rc=$?
+	[ "$rc" = 3 ]
+}
+
+check_splat_detected() {
+	local rc=0
+	# SysRq-l prints a backtrace of all CPUs: a "Call Trace:" in the log.
+	"$TOP/scripts/vm.sh" -v default -t 120 -- sh -c 'echo l >/proc/sysrq-trigger; sleep 1' \
+		2>"$BUILD/splat-check.log" || rc=$?
+	[ "$rc" != 0 ] && grep -q "kernel splat" "$BUILD/splat-check.log"
+}
+
+check_hang_detected() {
+	local rc=0
+	"$TOP/scripts/vm.sh" -v default -t 15 -- sleep 600 2>/dev/null || rc=$?
+	[ "$rc" = 124 ]
+}
+
+# suite VARIANT MEM: the guest tests on one kernel. Each test counts.
+suite() {
+	local variant=$1 mem=$2 logf rc=0 counts
+	logf=$BUILD/check-$variant.log
+	"$TOP/scripts/prepare-tests.sh" "$variant" || { result "$variant: prepare tests" 1; return; }
+	"$TOP/scripts/vm.sh" -v "$variant" -m "$mem" -- tests/guest/run-tests.sh | tee "$logf"
+	rc=${PIPESTATUS[0]}
+	counts=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$logf" | tail -n 1)
+	if [ -z "$counts" ]; then
+		result "$variant: guest suite did not complete (exit $rc)" 1
+		return
+	fi
+	PASS=$((PASS + ${counts% *}))
+	FAIL=$((FAIL + ${counts#* }))
+	# A splat or timeout after the suite's last line fails the run too
+	[ "$rc" = 0 ] || [ "${counts#* }" != 0 ] || result "$variant: clean guest run (exit $rc)" 1
+}
+
+build() { "$TOP/scripts/build.sh" "$1"; }
+
+main() {
+	result "series applies to the pristine base" "$(check_series_applied >&2; echo $?)"
+	timed checkpatch check_checkpatch; result "checkpatch --strict: no errors" $?
+
+	if timed "build default" build default; then
+		result "build: default" 0
+		check_exit_status; result "harness: exit status returned" $?
+		check_splat_detected; result "harness: splat fails the run" $?
+		check_hang_detected; result "harness: hung guest times out" $?
+		timed "tests default" suite default 1G
+	else
+		result "build: default" 1
+	fi
+
+	if timed "build debug" build debug; then
+		result "build: debug" 0
+		timed "tests debug" suite debug 2G
+	else
+		result "build: debug" 1
+	fi
+
+	if timed "build stock" build stock; then
+		result "build: stock (unpatched base)" 0
+		timed "negative control" "$TOP/scripts/negative-control.sh"
+		result "negative control: module BTF tests fail on stock 5.10" $?
+	else
+		result "build: stock (unpatched base)" 1
+	fi
+
+	echo "stage times (this machine, $(nproc) CPUs):"
+	printf '%s' "$TIMES"
+	echo "$PASS passed, $FAIL failed"
+	[ "$FAIL" = 0 ]
+}
+
+main "$@"
