@@ -75,6 +75,23 @@ check_hang_detected() {
 	[ "$rc" = 124 ]
 }
 
+# An external module built against a tree without vmlinux (only
+# modules_prepare) must build, without BTF, and say that BTF was skipped.
+check_extmod_without_vmlinux() {
+	local out=$BUILD/out/novmlinux mod=$BUILD/tests/novmlinux logf
+	logf=$out/extmod.log
+	rm -rf "$out" "$mod" && mkdir -p "$out" "$mod"
+	cp "$BUILD/out/default/.config" "$out/.config"
+	cp "$TOP"/tests/modules/btf_test/* "$mod/"
+	make -C "$TREE" O="$out" olddefconfig modules_prepare >"$logf" 2>&1 &&
+		make -C "$out" M="$mod" modules >>"$logf" 2>&1 || {
+		tail -n 20 "$logf"
+		return 1
+	}
+	grep -q "BTF: .*btf_test.ko: vmlinux not found, skipping module BTF" "$logf" &&
+		[ -f "$mod/btf_test.ko" ] && ! readelf -S "$mod/btf_test.ko" | grep -q '\.BTF'
+}
+
 # suite VARIANT MEM: the guest tests on one kernel. Each test counts.
 suite() {
 	local variant=$1 mem=$2 logf rc=0 counts
@@ -104,6 +121,8 @@ main() {
 		check_exit_status; result "harness: exit status returned" $?
 		check_splat_detected; result "harness: splat fails the run" $?
 		check_hang_detected; result "harness: hung guest times out" $?
+		timed "kbuild M= w/o vmlinux" check_extmod_without_vmlinux
+		result "kbuild: make M= without vmlinux builds, skips BTF" $?
 		timed "tests default" suite default 1G
 	else
 		result "build: default" 1
