@@ -55,10 +55,10 @@ build-each: tree
 ## test            run the guest tests on the default kernel; test-debug
 test: build
 	$(S)/prepare-tests.sh default
-	$(S)/vm.sh -v default -- tests/guest/run-tests.sh
+	$(S)/vm.sh -v default -t 900 -- tests/guest/run-tests.sh
 test-debug: build-debug
 	$(S)/prepare-tests.sh debug
-	$(S)/vm.sh -v debug -m 2G -- tests/guest/run-tests.sh
+	$(S)/vm.sh -v debug -m 2G -t 2400 -- tests/guest/run-tests.sh
 
 ## negative-control  run the tests on the unpatched base: module BTF tests must fail
 negative-control: build-stock

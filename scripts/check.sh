@@ -92,12 +92,12 @@ check_extmod_without_vmlinux() {
 		[ -f "$mod/btf_test.ko" ] && ! readelf -S "$mod/btf_test.ko" | grep -q '\.BTF'
 }
 
-# suite VARIANT MEM: the guest tests on one kernel. Each test counts.
+# suite VARIANT MEM TIMEOUT: the guest tests on one kernel. Each test counts.
 suite() {
-	local variant=$1 mem=$2 logf rc=0 counts
+	local variant=$1 mem=$2 timeout=$3 logf rc=0 counts
 	logf=$BUILD/check-$variant.log
 	"$TOP/scripts/prepare-tests.sh" "$variant" || { result "$variant: prepare tests" 1; return; }
-	"$TOP/scripts/vm.sh" -v "$variant" -m "$mem" -- tests/guest/run-tests.sh | tee "$logf"
+	"$TOP/scripts/vm.sh" -v "$variant" -m "$mem" -t "$timeout" -- tests/guest/run-tests.sh | tee "$logf"
 	rc=${PIPESTATUS[0]}
 	counts=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$logf" | tail -n 1)
 	if [ -z "$counts" ]; then
@@ -123,14 +123,14 @@ main() {
 		check_hang_detected; result "harness: hung guest times out" $?
 		timed "kbuild M= w/o vmlinux" check_extmod_without_vmlinux
 		result "kbuild: make M= without vmlinux builds, skips BTF" $?
-		timed "tests default" suite default 1G
+		timed "tests default" suite default 1G 900
 	else
 		result "build: default" 1
 	fi
 
 	if timed "build debug" build debug; then
 		result "build: debug" 0
-		timed "tests debug" suite debug 2G
+		timed "tests debug" suite debug 2G 2400
 	else
 		result "build: debug" 1
 	fi

@@ -13,11 +13,13 @@ pass=0 fail=0 skip=0
 failed=
 
 run_one() {
-	local t=$1 name rc
+	local t=$1 name rc t0
 	name=$(basename "$t" .sh)
 	echo "--- $name"
+	t0=$(date +%s)
 	bash -eu "$t" 2>&1 | sed 's/^/    /'
 	rc=${PIPESTATUS[0]}
+	echo "    ($(($(date +%s) - t0)) s)"
 	case $rc in
 	0) echo "ok   $name"; pass=$((pass + 1)) ;;
 	77)

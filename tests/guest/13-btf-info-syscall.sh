@@ -1,0 +1,44 @@
+# The bpf() syscall on kernel BTF: BPF_BTF_GET_NEXT_ID finds vmlinux and
+# the module; BPF_OBJ_GET_INFO_BY_FD reports name, name_len, kernel_btf
+# with upstream's rules (both or neither of name/name_len, full length
+# always, truncation with -ENOSPC); after rmmod the ID is gone at once
+# while a held fd still reads the BTF.
+. "$(dirname "$0")/lib.sh"
+tool=$(art btf_syscall)
+load_ko btf_test
+
+"$tool" facts btf_test >/tmp/facts.txt
+cat /tmp/facts.txt
+expect_facts /tmp/facts.txt first_next_id.ret=0 \
+	vmlinux.found=1 vmlinux.info_ret=0 vmlinux.name=vmlinux vmlinux.name_len=7 \
+	vmlinux.kernel_btf=1 vmlinux.id_nonzero=1 \
+	"vmlinux.btf_size=$(stat -c %s /sys/kernel/btf/vmlinux)" \
+	mod.found=1 mod.info_ret=0 mod.name=btf_test mod.name_len=8 mod.kernel_btf=1 \
+	mod.id_nonzero=1
+btf=$(art btf_test.btf)
+expect_facts /tmp/facts.txt "mod.btf_size=$(stat -c %s "$btf")"
+# name and name_len: both or neither
+expect_facts /tmp/facts.txt name_without_len.ret=-22 len_without_name.ret=-22
+# a short buffer: as much as fits, NUL-terminated, nothing written past
+# it, full length reported, the rest of the info copied out, -ENOSPC
+for n in 1 4 8 9; do
+	expect_facts /tmp/facts.txt "short$n.name_len=8" "short$n.kernel_btf=1" \
+		"short$n.id_matches=1" "short$n.untouched_after=1"
+done
+expect_facts /tmp/facts.txt short1.ret=-28 short1.name= short1.nul_at=0 \
+	short4.ret=-28 short4.name=btf short4.nul_at=3 \
+	short8.ret=-28 short8.name=btf_tes short8.nul_at=7 \
+	short9.ret=0 short9.name=btf_test short9.nul_at=8
+# BTF loaded by user space: no name, not kernel BTF
+expect_facts /tmp/facts.txt user.load_ok=1 user.info_ret=0 user.name= \
+	user.name_len=0 user.kernel_btf=0
+
+# Hold an fd on the module's BTF across rmmod.
+"$tool" hold btf_test /tmp/held.btf -- rmmod btf_test >/tmp/hold.txt
+cat /tmp/hold.txt
+! is_loaded btf_test || fail "rmmod under hold did not unload btf_test"
+expect_facts /tmp/hold.txt held.found=1 cmd.status=0 \
+	gone.next_id_finds_it=0 gone.fd_by_id.ret=-2 \
+	gone.info_ret=0 gone.name=btf_test gone.kernel_btf=1 \
+	"gone.btf_size=$(stat -c %s "$btf")" gone.dump_ret=0
+cmp /tmp/held.btf "$btf" || fail "the held fd reads other bytes than the module's .BTF"

@@ -1,0 +1,26 @@
+#!/bin/bash
+# `make run`: show module BTF working, for a human. Not a test, but it
+# fails (non-zero) if any step does.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+step() { printf '\n$ %s\n' "$*"; "$@"; }
+
+echo "kernel $(uname -r) (variant ${MODBTF_VARIANT:-?})"
+step modprobe veth
+_loaded+=(veth)
+step insmod "$(art btf_test.ko)"
+_loaded+=(btf_test)
+step ls -l /sys/kernel/btf
+step bpftool btf show
+printf '\n$ bpftool btf dump file /sys/kernel/btf/btf_test format c\n'
+bpftool btf dump file /sys/kernel/btf/btf_test format c >/tmp/btf_test.h
+head -n 12 /tmp/btf_test.h
+echo "... ($(wc -l </tmp/btf_test.h) lines: vmlinux's types come first, as the base; then the module's own:)"
+grep -q '^struct btf_test_obj {$' /tmp/btf_test.h
+sed -n '/^struct btf_test_inner {$/,$p' /tmp/btf_test.h | head -n 30
+printf '\n$ core_loader core.bpf.o /sys/kernel/debug/btf_test/trigger 1\n'
+echo "(a CO-RE kprobe on btf_test_touch() reading struct btf_test_obj, a type only the module's BTF has)"
+"$(art core_loader)" "$(art core.bpf.o)" /sys/kernel/debug/btf_test/trigger 1
+step rmmod btf_test veth
+step ls -l /sys/kernel/btf
