@@ -92,6 +92,34 @@ check_extmod_without_vmlinux() {
 		[ -f "$mod/btf_test.ko" ] && ! readelf -S "$mod/btf_test.ko" | grep -q '\.BTF'
 }
 
+# The series' own bpftool (tools/bpf/bpftool): names and the kernel flag
+# on the patched kernel, in plain and JSON output; on stock 5.10, whose
+# bpf_btf_info lacks the new fields, it still lists BTF, without names.
+# hold-btf.py loads a 45-byte BTF, so there is a user BTF to list.
+intree_bpftool_show() {
+	local variant=$1 bt=$BUILD/out/bpftool/bpftool
+	"$TOP/scripts/vm.sh" -v "$variant" -t 300 -- tests/tools/hold-btf.py \
+		sh -c "$bt btf show && $bt -j btf show" >"$BUILD/bpftool-$variant.log" 2>&1
+}
+
+check_intree_bpftool() {
+	local out=$BUILD/out/bpftool d=$BUILD/bpftool-default.log s=$BUILD/bpftool-stock.log
+	mkdir -p "$out"
+	run_logged "$out/build.log" "build of the series' bpftool" \
+		make -C "$TREE/tools/bpf/bpftool" OUTPUT="$out/" -j"$NPROC" \
+		VMLINUX_BTF="$BUILD/out/default/vmlinux" || return 1
+	intree_bpftool_show default && intree_bpftool_show stock || return 1
+	grep -Eq '^[0-9]+: name \[vmlinux\]  size [0-9]+B$' "$d" &&
+		grep -Eq '^[0-9]+: name <anon>  size 45B$' "$d" &&
+		grep -q '"name":"vmlinux","kernel":true' "$d" &&
+		grep -q '"size":45,"name":"","kernel":false' "$d" &&
+		grep -Eq '^[0-9]+: size 45B$' "$s" &&
+		! grep -q '"name"' "$s" && ! grep -q 'name \[vmlinux\]' "$s" || {
+		sed 's/^/    /' "$d" "$s"
+		return 1
+	}
+}
+
 # suite VARIANT MEM TIMEOUT: the guest tests on one kernel. Each test counts.
 suite() {
 	local variant=$1 mem=$2 timeout=$3 logf rc=0 counts
@@ -139,6 +167,8 @@ main() {
 		result "build: stock (unpatched base)" 0
 		timed "negative control" "$TOP/scripts/negative-control.sh"
 		result "negative control: module BTF tests fail on stock 5.10" $?
+		timed "in-tree bpftool" check_intree_bpftool
+		result "in-tree bpftool: btf show on patched and stock kernels" $?
 	else
 		result "build: stock (unpatched base)" 1
 	fi
