@@ -39,7 +39,9 @@ commit_base() {
 	git -C "$dir" config user.name "$GIT_AUTHOR_NAME"
 	git -C "$dir" config user.email "$GIT_AUTHOR_EMAIL"
 	git -C "$dir" config core.abbrev 12
-	git -C "$dir" add -A
+	# -f: every file of the tarball is source, including the ones the
+	# kernel's own .gitignore rules match (.gitignore files, .mailmap...)
+	git -C "$dir" add -A -f
 	GIT_AUTHOR_DATE=$BASE_DATE GIT_COMMITTER_DATE=$BASE_DATE \
 		git -C "$dir" commit -q -m "Linux $BASE_VERSION (Debian $BASE_PKG)"
 	git -C "$dir" tag modbtf-base
