@@ -5,8 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: run check deps fetch tree stock-tree export build build-debug \
-	build-stock tests-default tests-debug tests-stock test test-debug \
-	negative-control build-each clean help
+	build-stock test test-debug negative-control build-each clean help
 
 help:
 	@sed -n 's/^## //p' $(lastword $(MAKEFILE_LIST))

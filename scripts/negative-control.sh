@@ -7,7 +7,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 main() {
-	local logf=$BUILD/negative-control.log bad=0 name status
+	local logf=$BUILD/negative-control.log bad=0 name status want
 	"$TOP/scripts/prepare-tests.sh" stock
 	"$TOP/scripts/vm.sh" -v stock -t 900 -- tests/guest/run-tests.sh >"$logf" 2>&1 || true
 	grep -q '^[0-9]* passed, [0-9]* failed' "$logf" ||
