@@ -25,7 +25,7 @@ variant_src() {
 variant_fragments() {
 	local f
 	case $1 in
-	default) f="vm bpf modbtf" ;;
+	default) f="vm bpf modbtf corpus" ;;
 	debug) f="vm bpf modbtf debug debug-modbtf" ;;
 	stock) f="vm bpf" ;;
 	each)
@@ -84,17 +84,6 @@ configure() {
 	check_config "$out/.config" "$@" ||
 		die "options requested by config/*.config did not end up set (missing dependencies?)" "$out/.config"
 	echo "$stamp" >"$out/.modbtf-config"
-}
-
-# ccache makes rebuilds after a rebase of the work tree (which touches
-# every file the series changes) cheap. MODBTF_CCACHE=0 turns it off.
-make_kernel() {
-	local src=$1 out=$2
-	shift 2
-	if [ "${MODBTF_CCACHE:-1}" = 1 ] && command -v ccache >/dev/null; then
-		set -- CC="ccache gcc" "$@"
-	fi
-	make -C "$src" O="$out" "$@"
 }
 
 main() {

@@ -46,3 +46,25 @@ series_files() {
 series_fingerprint() {
 	(cd "$TOP/patches" && cat series $(series_files) 2>/dev/null) | sha256sum | cut -c1-16
 }
+
+# The series' own bpftool (tools/bpf/bpftool of the tree), out of tree;
+# make rebuilds only what changed. Dies if the build fails.
+BPFTOOL_OUT=$BUILD/out/bpftool
+build_bpftool() {
+	local vmlinux=${1:-$BUILD/out/default/vmlinux}
+	mkdir -p "$BPFTOOL_OUT"
+	run_logged "$BPFTOOL_OUT/build.log" "build of the series' bpftool" \
+		make -C "$TREE/tools/bpf/bpftool" OUTPUT="$BPFTOOL_OUT/" -j"$NPROC" \
+		VMLINUX_BTF="$vmlinux" </dev/null
+}
+
+# ccache makes rebuilds after a rebase of the work tree (which touches
+# every file the series changes) cheap. MODBTF_CCACHE=0 turns it off.
+make_kernel() {
+	local src=$1 out=$2
+	shift 2
+	if [ "${MODBTF_CCACHE:-1}" = 1 ] && command -v ccache >/dev/null; then
+		set -- CC="ccache gcc" "$@"
+	fi
+	make -C "$src" O="$out" "$@" </dev/null
+}

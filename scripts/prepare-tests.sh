@@ -14,6 +14,12 @@ TOOLS=$TOP/tests/tools
 PROGS=$TOP/tests/progs
 BAD_MODES="truncate magic type-id name-off"
 EMPTY_MODES="hdr-only empty-str"
+# Corpus modules known to point at a vmlinux FUNC_PROTO from their own
+# BTF: the first two must be built where the corpus is, the others are
+# required to load wherever they are built.
+FUNCPROTO_MUST="virtio_net failover"
+FUNCPROTO_IF_BUILT="net_failover scsi_transport_fc libiscsi iscsi_tcp nvram"
+CORPUS_MIN_LOADED=150
 
 build_ext_module() {
 	local out=$1 art=$2 name=$3 dir
@@ -74,6 +80,8 @@ build_programs() {
 		gcc -O2 -Wall -Werror -o "$ART/btf_syscall" "$PROGS/btf_syscall.c"
 	run_logged "$ART/progs.log" "build of tests/progs/core_loader.c (needs libbpf-dev)" \
 		gcc -O2 -Wall -Werror -o "$ART/core_loader" "$PROGS/core_loader.c" -lbpf
+	run_logged "$ART/progs.log" "build of tests/progs/show_void.c (needs libbpf-dev)" \
+		gcc -O2 -Wall -Werror -o "$ART/show_void" "$PROGS/show_void.c" -lbpf
 	run_logged "$ART/progs.log" "clang -target bpf of tests/progs/core.bpf.c" \
 		clang -target bpf -g -O2 -D__TARGET_ARCH_x86 \
 		-I/usr/include/x86_64-linux-gnu -I"$PROGS" \
@@ -143,6 +151,16 @@ foreign_module() {
 	log "no other vmlinux gives BTF that must fail: no bad/btf_test-foreign.ko"
 }
 
+# A copy of btf_test.ko whose .BTF holds types that refer across the
+# split boundary in every way pahole's output does (btf-shapes.py), and
+# the lines bpftool must print for them: $ART/shapes.
+shapes_module() {
+	mkdir -p "$ART/shapes"
+	run_logged "$ART/shapes.log" "btf-shapes.py" python3 "$TOOLS/btf-shapes.py" \
+		--base "$ART/vmlinux.btf" "$ART/shapes/shapes.btf" "$ART/shapes/expect"
+	with_btf "$ART/btf_test.ko" "$ART/shapes/shapes.btf" "$ART/shapes/btf_test-shapes.ko"
+}
+
 # Copies of btf_notypes.ko with a .BTF of no types, in $ART/notypes, and
 # one with no .BTF at all.
 empty_modules() {
@@ -157,12 +175,145 @@ empty_modules() {
 		objcopy --remove-section .BTF "$ART/btf_notypes.ko" "$ART/notypes/btf_notypes-no-btf.ko"
 }
 
+# module_name KO: the kernel's name for the module in KO ('-' is '_').
+module_name() {
+	local n=${1##*/}
+	n=${n%.ko}
+	echo "${n//-/_}"
+}
+
+# corpus_kos OUT: the installed modules of the build in OUT, but the
+# project's own test modules, one path a line.
+corpus_kos() {
+	local ko mods own
+	own=" $(cd "$TOP/tests/modules" && echo *) "
+	mods=$(echo "$1"/mods/lib/modules/*)
+	[ -f "$mods/modules.dep" ] || die "no $mods/modules.dep (did modules_install run depmod?)"
+	find "$mods" -name '*.ko' | sort | while read -r ko; do
+		[[ $own == *" $(module_name "$ko") "* ]] || echo "$ko"
+	done
+}
+
+# bpftool_check KO VMLINUX: "ok" if Debian's bpftool reads KO's BTF as
+# split BTF on VMLINUX's, else "bpftool-failed" (its error in the log).
+bpftool_check() {
+	if bpftool --base-btf "$2" btf dump file "$1" >/dev/null 2>"$ART/tmp/bpftool.err"; then
+		echo ok
+	else
+		sed "s|^|$1: |" "$ART/tmp/bpftool.err" >>"$ART/corpus/bpftool.log"
+		echo bpftool-failed
+	fi
+}
+
+# corpus_modules OUT: for each module of the build in OUT, "NAME PATH
+# SIZE CHECK": PATH under /lib/modules/RELEASE, the size of its .BTF
+# (dumped to $ART/corpus/NAME.btf), bpftool_check's verdict; "0 no-btf"
+# for a module without .BTF.
+corpus_modules() {
+	local out=$1 ko name btf
+	while read -r ko; do
+		name=$(module_name "$ko")
+		btf=$ART/corpus/$name.btf
+		if has_btf "$ko"; then
+			dump_btf "$ko" "$btf"
+			echo "$name ${ko#"$out"/mods/lib/modules/*/} $(stat -c %s "$btf") $(bpftool_check "$ko" "$out/vmlinux")"
+		else
+			echo "$name ${ko#"$out"/mods/lib/modules/*/} 0 no-btf"
+		fi
+	done < <(corpus_kos "$out")
+}
+
+# funcproto_refs: "NAME FIRST" for each $ART/corpus/NAME.btf, FIRST the
+# first of its own types that refers to a vmlinux FUNC_PROTO, or "-".
+funcproto_refs() {
+	local file first
+	python3 "$TOOLS/btf-mutate.py" base-proto-refs --base "$ART/vmlinux.btf" \
+		"$ART"/corpus/*.btf >"$ART/tmp/refs" || die "btf-mutate.py base-proto-refs: $(grep ' error ' "$ART/tmp/refs")"
+	while read -r file _ first; do
+		file=${file##*/}
+		echo "${file%.btf} $first"
+	done <"$ART/tmp/refs"
+}
+
+# corpus_facts OUT NAME...: $ART/corpus/facts for the guest test: how
+# many of the modules NAME must load, and which must load with their
+# FUNC_PROTO references. Where config/corpus.config is part of the
+# build, at least CORPUS_MIN_LOADED; elsewhere (debug, stock: a few
+# modules) every one.
+corpus_facts() {
+	local out=$1 m min=$(($# - 1)) req=''
+	shift
+	if ! grep '=m$' "$TOP/config/corpus.config" | grep -qvxFf "$out/.config"; then
+		min=$CORPUS_MIN_LOADED
+		req=$FUNCPROTO_MUST
+		for m in $FUNCPROTO_IF_BUILT; do
+			[[ " $* " != *" $m "* ]] || req="$req $m"
+		done
+	fi
+	printf 'modules=%d\nmin_loaded=%d\nfuncproto_required=%s\n' "$#" "$min" "$req" \
+		>"$ART/corpus/facts"
+}
+
+# The corpus, every module the build installed, for tests/guest/20-corpus.sh:
+# $ART/corpus/NAME.btf, the .BTF of each; $ART/corpus/list, the manifest:
+# corpus_modules' columns and funcproto_refs' FIRST; $ART/corpus/facts.
+# A failure of Debian's bpftool is recorded (it would be pahole's fault,
+# not the kernel's); a module without .BTF is an error where the build
+# makes module BTF.
+corpus() {
+	local out=$1 dir=$ART/corpus t0 name path size check missing='' bad='' n=0
+	local -a names=()
+	local -A ref=()
+	t0=$(now)
+	rm -rf "$dir" && mkdir -p "$dir"
+	corpus_modules "$out" >"$ART/tmp/modules"
+	while read -r name path size check; do
+		names+=("$name")
+		[ "$check" != no-btf ] || missing="$missing $name"
+		[ "$check" != bpftool-failed ] || bad="$bad $name"
+	done <"$ART/tmp/modules"
+	if [ -n "$missing" ] && grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$out/.config"; then
+		die "modules without a .BTF section:$missing"
+	fi
+	if [ -z "$missing" ] && [ ${#names[@]} -gt 0 ]; then
+		while read -r name path; do
+			ref[$name]=$path
+		done < <(funcproto_refs)
+	fi
+	{
+		echo "# name path btf_size host_check vmlinux_funcproto_ref"
+		while read -r name path size check; do
+			echo "$name $path $size $check ${ref[$name]:--}"
+		done <"$ART/tmp/modules"
+	} >"$dir/list"
+	for name in "${!ref[@]}"; do
+		[ "${ref[$name]}" = - ] || n=$((n + 1))
+	done
+	corpus_facts "$out" "${names[@]}"
+	log "corpus: ${#names[@]} modules, $n refer to a vmlinux FUNC_PROTO," \
+		"bpftool failed on:${bad:- none} ($(($(now) - t0)) s; $dir/list)"
+}
+
+# 5.10's BTF selftests (test_progs), in $ART/selftests: one build from
+# the patched tree for every variant, stock too, where they must fail for
+# the kernel's sake. If it fails, 19-selftests-btf.sh fails and says so.
+selftests() {
+	local vmlinux=$BUILD/out/default/vmlinux
+	[ -f "$vmlinux" ] || vmlinux=$1/vmlinux
+	rm -rf "$ART/selftests"
+	if "$TOP/scripts/selftests.sh" "$vmlinux"; then
+		cp -a "$BUILD/tests/selftests/run" "$ART/selftests"
+	else
+		log "no BTF selftests for the guest: 19-selftests-btf.sh will fail"
+	fi
+}
+
 main() {
 	local variant=${1:-default} out m
 	out=$BUILD/out/$variant
 	ART=$BUILD/tests/$variant
 	[ -f "$out/vmlinux" ] || die "no $variant kernel in $out (make build first)"
-	rm -rf "$ART/bad" "$ART/notypes" "$ART/tmp"
+	rm -rf "$ART/bad" "$ART/notypes" "$ART/shapes" "$ART/tmp"
 	mkdir -p "$ART/bad" "$ART/notypes" "$ART/tmp"
 	cat "$out/include/config/kernel.release" >"$ART/release"
 	cp "$out/.config" "$ART/config"
@@ -170,6 +321,7 @@ main() {
 		build_ext_module "$out" "$ART" "$(basename "$m")"
 	done
 	build_programs
+	selftests "$out"
 	layout_expectations
 	extract_btf "$out"
 	if [ -f "$ART/btf_test.btf" ]; then
@@ -179,6 +331,9 @@ main() {
 	else
 		log "skipping the broken and empty BTF modules: btf_test.ko has no BTF"
 	fi
+	# Needs only vmlinux BTF: on stock 5.10 too, where the kernel ignores it
+	shapes_module
+	corpus "$out"
 	rm -rf "$ART/tmp"
 }
 

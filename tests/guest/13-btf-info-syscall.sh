@@ -2,7 +2,8 @@
 # the module; BPF_OBJ_GET_INFO_BY_FD reports name, name_len, kernel_btf
 # with upstream's rules (both or neither of name/name_len, full length
 # always, truncation with -ENOSPC); after rmmod the ID is gone at once
-# while a held fd still reads the BTF.
+# while a held fd still reads the BTF. Kernel BTF is refused as the BTF
+# of a map or a program.
 . "$(dirname "$0")/lib.sh"
 tool=$(art btf_syscall)
 load_ko btf_test
@@ -32,6 +33,12 @@ expect_facts /tmp/facts.txt short1.ret=-28 short1.name= short1.nul_at=0 \
 # BTF loaded by user space: no name, not kernel BTF
 expect_facts /tmp/facts.txt user.load_ok=1 user.info_ret=0 user.name= \
 	user.name_len=0 user.kernel_btf=0
+# Kernel BTF is no map or program BTF: -EACCES before anything else is
+# looked at. User BTF gets past that check: its map is created, and its
+# program fails on the func_info naming an INT (-EINVAL).
+expect_facts /tmp/facts.txt vmlinux.map_create.ret=-13 vmlinux.prog_load.ret=-13 \
+	mod.map_create.ret=-13 mod.prog_load.ret=-13 \
+	user.map_create.ret=0 user.prog_load.ret=-22
 
 # Hold an fd on the module's BTF across rmmod.
 "$tool" hold btf_test /tmp/held.btf -- rmmod btf_test >/tmp/hold.txt

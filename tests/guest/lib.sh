@@ -166,18 +166,21 @@ expect_facts() {
 }
 
 # btf_scan: walk the BTF IDs (BPF_BTF_GET_NEXT_ID) in one process: sets
-# BTF_COUNT, how many there are, and BTF_ID[NAME] for each named one.
-declare -A BTF_ID
+# BTF_COUNT, how many there are, and BTF_ID[NAME] and BTF_INFO[NAME]
+# ("KERNEL_BTF SIZE") for each named one.
+declare -A BTF_ID BTF_INFO
 btf_scan() {
 	local list id name rest
 	art btf_syscall >/dev/null
 	list=$("$MODBTF_ART/btf_syscall" list) || fail "btf_syscall list failed"
 	BTF_COUNT=0
 	BTF_ID=()
+	BTF_INFO=()
 	while IFS=$'\t' read -r id name rest; do
 		[ -n "$id" ] || continue
 		BTF_COUNT=$((BTF_COUNT + 1))
 		BTF_ID[$name]=$id
+		BTF_INFO[$name]=${rest//$'\t'/ }
 	done <<<"$list"
 }
 

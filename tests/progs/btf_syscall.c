@@ -196,6 +196,49 @@ static void short_buffer_facts(int fd, __u32 len, __u32 id)
 }
 
 /* Load a tiny BTF (one int) from user space: no name, not kernel BTF */
+/*
+ * Use the BTF behind @fd as a map's BTF (an array map of int to int, type
+ * ID @int_id) and as a program's BTF (one func_info naming @int_id, which
+ * is no FUNC: -EINVAL once the BTF is accepted). Kernel BTF must be
+ * refused first, with -EACCES.
+ */
+static void as_user_btf_facts(const char *label, int fd, __u32 int_id)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct bpf_func_info finfo = { .insn_off = 0, .type_id = int_id };
+	union bpf_attr attr = {};
+	int rc;
+
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4;
+	attr.max_entries = 1;
+	attr.btf_fd = fd;
+	attr.btf_key_type_id = int_id;
+	attr.btf_value_type_id = int_id;
+	rc = ret_of(sys_bpf(BPF_MAP_CREATE, &attr));
+	printf("%s.map_create.ret=%d\n", label, rc < 0 ? rc : 0);
+	if (rc >= 0)
+		close(rc);
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	attr.insns = (__u64)(unsigned long)insns;
+	attr.insn_cnt = 2;
+	attr.license = (__u64)(unsigned long)"GPL";
+	attr.prog_btf_fd = fd;
+	attr.func_info = (__u64)(unsigned long)&finfo;
+	attr.func_info_rec_size = sizeof(finfo);
+	attr.func_info_cnt = 1;
+	rc = ret_of(sys_bpf(BPF_PROG_LOAD, &attr));
+	printf("%s.prog_load.ret=%d\n", label, rc < 0 ? rc : 0);
+	if (rc >= 0)
+		close(rc);
+}
+
 static void user_btf_facts(void)
 {
 	struct {
@@ -229,6 +272,7 @@ static void user_btf_facts(void)
 	printf("user.name=%s\n", name);
 	printf("user.name_len=%u\n", info.name_len);
 	printf("user.kernel_btf=%u\n", info.kernel_btf);
+	as_user_btf_facts("user", fd, 1);
 	close(fd);
 }
 
@@ -241,12 +285,15 @@ static int cmd_facts(const char *mod)
 
 	printf("first_next_id.ret=%d\n", next_id(0, &first));
 	fd = kernel_btf_facts("vmlinux", "vmlinux");
-	if (fd >= 0)
+	if (fd >= 0) {
+		as_user_btf_facts("vmlinux", fd, 1);
 		close(fd);
+	}
 	fd = kernel_btf_facts("mod", mod);
 	if (fd < 0)
 		return 0;
 	named_info(fd, &info, name);
+	as_user_btf_facts("mod", fd, 1);
 	einval_facts(fd);
 	short_buffer_facts(fd, 1, info.id);
 	short_buffer_facts(fd, 4, info.id);

@@ -7,6 +7,7 @@
   btf-mutate.py info [--base VMLINUX.btf] FILE.btf
                     (key=value lines; next_id: the first type ID of a
                     split BTF on FILE.btf)
+  btf-mutate.py base-proto-refs --base VMLINUX.btf FILE.btf...
 
 IN.btf is a module's .BTF section (split BTF on top of VMLINUX.btf, the
 raw .BTF of the vmlinux the module was built against). MODE is one of:
@@ -29,6 +30,14 @@ referenced type ID past the end, a struct, union, enum, typedef or
 function name that is no C identifier once read from VMLINUX.btf's
 strings, or a FUNC whose type is no FUNC_PROTO. It prints the first such
 reason and exits 0, or exits 1 if it finds none.
+
+base-proto-refs prints, for each module BTF FILE, one line
+  FILE COUNT FIRST
+COUNT: how many of its own types of kind PTR, TYPEDEF, CONST, VOLATILE or
+RESTRICT refer to a FUNC_PROTO of VMLINUX.btf (a type ID below the
+module's first); FIRST: the first of them, as KIND[id]->FUNC_PROTO[id],
+or "-". A FILE that does not parse gives "FILE error MESSAGE"; the exit
+status is then 2.
 """
 import argparse
 import re
@@ -227,6 +236,34 @@ def foreign_reason(btf):
     return None
 
 
+# Kinds that only qualify or name the type they refer to.
+MODIFIER_KINDS = {2, 8, 9, 10, 11}
+
+
+def base_proto_refs(btf):
+    """The module's modifier types that refer to a FUNC_PROTO of the base."""
+    refs = []
+    for i, t in enumerate(btf.types):
+        if t.kind in MODIFIER_KINDS and t.size_type < btf.start_id:
+            target = btf.base.type_by_id(t.size_type)
+            if target is not None and target.kind == 13:
+                refs.append('%s[%d]->FUNC_PROTO[%d]' % (
+                    KINDS[t.kind][0], btf.start_id + i, t.size_type))
+    return refs
+
+
+def print_base_proto_refs(base, paths):
+    status = 0
+    for path in paths:
+        try:
+            refs = base_proto_refs(load(path, base))
+            print(path, len(refs), refs[0] if refs else '-')
+        except (BtfError, OSError, struct.error, ValueError) as e:
+            print(path, 'error', e)
+            status = 2
+    return status
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -241,7 +278,17 @@ def main():
     i = sub.add_parser('info')
     i.add_argument('--base')
     i.add_argument('input')
+    r = sub.add_parser('base-proto-refs')
+    r.add_argument('--base', required=True)
+    r.add_argument('inputs', nargs='+')
     args = p.parse_args()
+    if args.cmd == 'base-proto-refs':
+        try:
+            base = load(args.base)
+        except (BtfError, OSError, struct.error, ValueError) as e:
+            print('btf-mutate: %s: %s' % (args.base, e), file=sys.stderr)
+            return 2
+        return print_base_proto_refs(base, args.inputs)
     try:
         base = load(args.base) if args.base else None
         btf = load(args.input, base)
