@@ -1,8 +1,9 @@
 #!/bin/bash
 # Build what the guest tests need on the host, for one kernel variant:
 # the external test modules (make M= against the build directory), the
-# test programs, broken copies of the test module, and the facts the
-# tests compare against. Output: build/tests/VARIANT ($MODBTF_ART there).
+# test programs, broken copies of the test module, the facts the tests
+# compare against, and the corpus: every module the build installed, with
+# its .BTF (corpus/). Output: build/tests/VARIANT ($MODBTF_ART there).
 #
 # On a kernel without module BTF (stock) the modules have no .BTF: what
 # derives from it is skipped with a message, and the module-BTF tests

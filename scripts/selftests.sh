@@ -147,6 +147,9 @@ main() {
 	rm -f "$SELF/stamp"
 	log "building test_progs (BTF selftests) from $SRC in $OUT (log: $LOGF)"
 	make_scratch
+	# test_progs.o holds the list of tests (tests.h), which make does not
+	# redo when a test is left out: a new stamp rebuilds it
+	rm -f "$OUT/test_progs.o"
 	build_test_progs "$vmlinux"
 	assemble
 	echo "$stamp" >"$SELF/stamp"

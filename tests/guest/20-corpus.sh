@@ -78,7 +78,7 @@ why_not_loaded() {
 	for line in "${KLOG[@]}"; do
 		case $line in
 		"failed to validate module ["*) refusal="$refusal | $line" ;;
-		BPF:*) bpf="$bpf | $line" ;;
+		BPF:*) if [[ ${line#BPF:} =~ [^[:space:]] ]]; then bpf="$bpf | $line"; fi ;;
 		esac
 	done
 	if [ -n "$refusal" ]; then
@@ -112,7 +112,7 @@ check_loaded() {
 		sys+=("/sys/kernel/btf/$name")
 		art+=("$MODBTF_ART/corpus/$name.btf")
 	done
-	mapfile -t sizes < <(stat -c %s "${sys[@]}")
+	mapfile -t sizes <<<"$(stat -c %s "${sys[@]}")"
 	cat "${sys[@]}" >/tmp/corpus-sysfs.bin
 	cat "${art[@]}" >/tmp/corpus-dot-btf.bin
 	# Sizes equal one by one and the concatenations equal: each file is
