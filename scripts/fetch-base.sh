@@ -4,7 +4,8 @@
 # The package comes from Debian 11 (bullseye). The machine runs a newer
 # Debian, so a private apt configuration under the cache directory adds the
 # bullseye suites, with the archive URIs read from the machine's own sources.
-# The machine's apt configuration is never touched.
+# The machine's apt configuration is never touched. A copy of the tarball
+# in ../shared/base (MODBTF_SHARED_BASE) is used first when present.
 #
 # Overrides (non-Debian machines):
 #   MODBTF_BASE_TARBALL=/path/linux-5.10.y.tar.xz   use this tarball
@@ -12,6 +13,11 @@
 # Prints the path of the verified tarball (or tree) on stdout.
 set -eu
 . "$(dirname "$0")/lib.sh"
+
+# awk: is a source signed by Debian's archive keys (no Signed-By, or the
+# debian-archive-keyring)? Third-party repositories have keys of their own,
+# which the private configuration would not have.
+DEBIAN_KEY='function debian_key(k) { return k == "" || k ~ /debian-archive-keyring/ }'
 
 # Print "URI<TAB>security|main" for each Debian archive the machine uses.
 machine_archives() {
@@ -21,14 +27,14 @@ machine_archives() {
 	{
 		for f in /etc/apt/sources.list.d/*.sources; do
 			[ -r "$f" ] || continue
-			awk -v cn="$codename" '
+			awk -v cn="$codename" "$DEBIAN_KEY"'
 				function flush() {
-					if (uris != "" && types ~ /(^| )deb( |$)/ && enabled != "no" && suites ~ ("(^| )" cn)) {
+					if (uris != "" && types ~ /(^| )deb( |$)/ && enabled != "no" && suites ~ ("(^| )" cn) && debian_key(signedby)) {
 						kind = (suites ~ /-security/) ? "security" : "main"
 						n = split(uris, u, " ")
 						for (i = 1; i <= n; i++) print u[i] "\t" kind
 					}
-					uris = types = suites = enabled = ""
+					uris = types = suites = enabled = signedby = ""
 				}
 				/^[ \t]*#/ { next }
 				/^[ \t]*$/ { flush(); next }
@@ -36,14 +42,18 @@ machine_archives() {
 				tolower($1) == "types:"   { $1 = ""; types = $0 " " }
 				tolower($1) == "suites:"  { $1 = ""; suites = $0 }
 				tolower($1) == "enabled:" { enabled = tolower($2) }
+				tolower($1) == "signed-by:" { signedby = $2 }
 				END { flush() }' "$f"
 		done
 		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
 			[ -r "$f" ] || continue
-			awk -v cn="$codename" '
+			awk -v cn="$codename" "$DEBIAN_KEY"'
 				$1 == "deb" {
-					i = 2
-					if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+					i = 2; opts = ""
+					if ($i ~ /^\[/) { while ($i !~ /\]$/) opts = opts " " $(i++); opts = opts " " $(i++) }
+					signedby = ""
+					if (match(opts, /signed-by=[^ \]]*/)) signedby = substr(opts, RSTART + 10, RLENGTH - 10)
+					if (!debian_key(signedby)) next
 					uri = $i; suite = $(i + 1)
 					if (suite !~ ("^" cn)) next
 					print uri "\t" ((suite ~ /-security/) ? "security" : "main")
@@ -58,13 +68,31 @@ write_sources() {
 	while IFS="$(printf '\t')" read -r uri kind; do
 		case $kind in
 		security) echo "deb $uri bullseye-security main" >>"$out" ;;
-		*) echo "deb $uri bullseye bullseye-updates main" >>"$out" ;;
+		*)
+			echo "deb $uri bullseye main" >>"$out"
+			echo "deb $uri bullseye-updates main" >>"$out"
+			;;
 		esac
 	done
 	[ -s "$out" ] || die "no Debian archive found in the machine's apt sources"
 }
 
 sha_ok() { echo "$BASE_SHA256  $1" | sha256sum -c --status 2>/dev/null; }
+
+# The pinned tarball kept beside the checkout (../shared/base, or
+# MODBTF_SHARED_BASE), into DST.part: it outlives the version's place in
+# Debian's archive. Used before apt when present and its sha256 is right.
+fetch_from_shared() {
+	local src
+	src=${MODBTF_SHARED_BASE:-$TOP/../shared/base}/$BASE_PKG-$BASE_VERSION.tar.xz
+	[ -f "$src" ] || return 1
+	if ! sha_ok "$src"; then
+		log "$src is not sha256 $BASE_SHA256 (base.conf): not using it"
+		return 1
+	fi
+	log "using the pinned base $src"
+	cp "$src" "$1.part"
+}
 
 fetch_from_apt() {
 	local dst=$1 apt=$CACHE/apt deb tmp
@@ -78,7 +106,7 @@ fetch_from_apt() {
 		-o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1
 	log "apt-get update (private configuration: $apt/sources.list)"
 	run_logged "$apt/update.log" "apt-get update of the bullseye suites" \
-		apt-get "$@" update
+		apt-get "$@" --error-on=any update
 	log "apt-get download $BASE_PKG=$BASE_VERSION"
 	rm -f "$apt/download"/*.deb
 	(cd "$apt/download" && apt-get "$@" download "$BASE_PKG=$BASE_VERSION") \
@@ -111,7 +139,7 @@ main() {
 		log "cached $dst fails its checksum: fetching again"
 		rm -f "$dst"
 	fi
-	fetch_from_apt "$dst"
+	fetch_from_shared "$dst" || fetch_from_apt "$dst"
 	if ! sha_ok "$dst.part"; then
 		mv "$dst.part" "$dst.bad"
 		die "checksum mismatch: $dst.bad is not sha256 $BASE_SHA256 (base.conf)"
