@@ -31,7 +31,7 @@ qemu_cmd() {
 		-device virtio-rng-pci \
 		-chardev "file,id=con,path=$rundir/console.log" -serial chardev:con \
 		-chardev "stdio,id=out,signal=off,logfile=$rundir/output.log" -serial chardev:out \
-		-append "'console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro panic=-1 oops=panic init=$TOP/scripts/guest/init.sh modbtf_run=$rundir modbtf_mods=$out/mods'"
+		-append "'console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro panic=-1 oops=panic init=$TOP/scripts/guest/init.sh modbtf_run=$rundir modbtf_mods=$out/mods modbtf_top=$TOP'"
 }
 
 # Does KVM boot a kernel here? Probed once per QEMU version: "yes" once a

@@ -7,16 +7,34 @@
 # The kernel passes these from its command line in the environment:
 #   modbtf_run   host directory holding "cmd", the command to run
 #   modbtf_mods  host directory holding lib/modules/RELEASE
+#   modbtf_top   the checkout, which the command runs in
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp LANG=C.UTF-8
+
+# The guest's /tmp is a fresh tmpfs, which would hide a checkout (or a
+# build directory) that lives under the host's /tmp: bind each top-level
+# directory of the host's /tmp that a path in $@ lies in back into it.
+keep_host_tmp() {
+	local p top
+	for p in "$@"; do
+		case $p in /tmp/?*) ;; *) continue ;; esac
+		top=${p#/tmp/}
+		top=/tmp/${top%%/*}
+		mountpoint -q "$top" && continue
+		mkdir -p "$top" && mount --bind "/run/host-tmp${top#/tmp}" "$top" || return
+	done
+}
 
 mount_fs() {
 	mount -t proc proc /proc
 	mount -t sysfs sysfs /sys
 	mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-	mount -t tmpfs -o mode=1777 tmpfs /tmp
 	mount -t tmpfs tmpfs /run
+	mkdir -p /run/host-tmp
+	mount --bind /tmp /run/host-tmp
+	mount -t tmpfs -o mode=1777 tmpfs /tmp
+	keep_host_tmp "$modbtf_run" "$modbtf_mods" "$modbtf_top" || return
 	mount -t debugfs debugfs /sys/kernel/debug
 	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 	mount -t bpf bpf /sys/fs/bpf
