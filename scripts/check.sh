@@ -147,7 +147,8 @@ check_intree_bpftool() {
 
 # bpf_snprintf_btf() of "const void" and "volatile void" vmlinux types:
 # on the series' kernel every call returns; stock 5.10 calls through NULL
-# kind operations and oopses, which vm.sh reports as a splat.
+# kind operations and oopses in btf_modifier_show() (and, with
+# oops=panic, never reports an exit status).
 show_void() {
 	"$TOP/scripts/vm.sh" -v "$1" -t 300 -- sh -c '"$MODBTF_ART/show_void"' \
 		>"$BUILD/show-void-$1.log" 2>&1
@@ -160,11 +161,13 @@ check_show_void() {
 	[ "$rc" = 0 ] || return 1
 	rc=0
 	show_void stock || rc=$?
-	grep -q "kernel splat" "$BUILD/show-void-stock.log" || {
-		sed 's/^/    /' "$BUILD/show-void-stock.log"
-		echo "    stock 5.10 did not oops (exit $rc): the check proves nothing"
-		return 1
-	}
+	if [ "$rc" != 0 ] && grep -q "RIP: .*btf_modifier_show" "$BUILD/show-void-stock.log"; then
+		echo "    stock 5.10: $(grep -m1 -o 'RIP: .*btf_modifier_show[^ ]*' "$BUILD/show-void-stock.log")"
+		return 0
+	fi
+	sed 's/^/    /' "$BUILD/show-void-stock.log"
+	echo "    stock 5.10 did not oops in btf_modifier_show (exit $rc): the check proves nothing"
+	return 1
 }
 
 # suite VARIANT MEM TIMEOUT: the guest tests on one kernel. Each test counts.
