@@ -88,6 +88,10 @@ configure() {
 
 main() {
 	local variant=${1:-default} src out t0 rel
+	case $variant in
+	default | debug | stock | each) ;;
+	*) die "unknown variant '$variant' (default, debug, stock or each)" ;;
+	esac
 	src=$(variant_src "$variant")
 	out=$BUILD/out/$variant
 	[ -f "$src/Makefile" ] || die "no kernel tree at $src (make tree first)"

@@ -6,6 +6,7 @@
 # Ends with "N passed, N failed"; exits non-zero if anything failed.
 set -u
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/git-env.sh"
 
 PASS=0
 FAIL=0
@@ -33,12 +34,29 @@ timed() {
 	return $rc
 }
 
+# patches/ applied with git am to the pristine base, in a scratch work
+# tree, must give exactly the tree that is built and tested: a work tree
+# with commits not exported, or a patch that does not apply, fails.
 check_series_applied() {
-	local want have
-	want=$(series_files | wc -l)
-	have=$(git -C "$TREE" rev-list --count modbtf-base..HEAD)
-	[ "$want" = "$have" ] || echo "patches/series has $want patches, $TREE has $have commits"
-	[ "$want" = "$have" ] && [ "$want" -gt 0 ]
+	local scratch=$BUILD/series-check p rc=0 want got
+	rm -rf "$scratch"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$scratch" modbtf-base || return 1
+	for p in $(series_files); do
+		git -C "$scratch" am -q "$TOP/patches/$p" >/dev/null 2>&1 || {
+			echo "$p does not apply with git am"
+			git -C "$scratch" am --abort
+			rc=1
+			break
+		}
+	done
+	want=$(git -C "$scratch" rev-parse HEAD^{tree})
+	got=$(git -C "$TREE" rev-parse HEAD^{tree})
+	git -C "$TREE" worktree remove --force "$scratch"
+	[ "$rc" = 0 ] || return 1
+	[ "$(series_files | wc -l)" -gt 0 ] || { echo "patches/series is empty"; return 1; }
+	[ "$want" = "$got" ] ||
+		{ echo "$TREE is not patches/ applied to the base (make export, or make tree)"; return 1; }
 }
 
 check_checkpatch() {
