@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: run check deps fetch tree stock-tree export build build-debug \
+.PHONY: run check deps fetch tree stock-tree rebase export build build-debug \
 	build-stock test test-debug negative-control build-each clean help
 
 help:
@@ -33,6 +33,12 @@ tree:
 	$(S)/tree.sh
 
 stock-tree:
+	$(S)/tree.sh build/stock none
+
+## rebase          after a change of base.conf: the series on the new base,
+##                 stopping at the first conflict for you to resolve
+rebase: deps
+	$(S)/tree.sh build/linux rebase
 	$(S)/tree.sh build/stock none
 
 ## export          write the tree's commits back into patches/

@@ -3,7 +3,12 @@
 # modbtf-base), the series of patches/ applied on it with git am.
 #
 #   tree.sh [DIR [SERIES]]  default DIR is build/linux, SERIES is all of
-#                           patches/series; SERIES=none gives the bare base.
+#                           patches/series; SERIES=none gives the bare base;
+#                           SERIES=rebase makes DIR anew from base.conf's base
+#                           and stops at a conflict for the user to resolve.
+#
+# A tree records the base it was made from; when base.conf names another,
+# the tree is made anew (or, if it has commits not exported, refused).
 #
 # Idempotent. It refuses to touch a tree with uncommitted edits, and keeps a
 # tree whose local commits have not been exported yet.
@@ -47,13 +52,35 @@ commit_base() {
 	git -C "$dir" tag modbtf-base
 }
 
+# apply_series DIR [keep]: git am patches/ in DIR. On a conflict the am is
+# aborted, or with "keep" (make rebase) left for the user to resolve.
 apply_series() {
-	local dir=$1 p
+	local dir=$1 keep=${2-} p
 	for p in $(series_files); do
-		git -C "$dir" am -q --committer-date-is-author-date "$TOP/patches/$p" ||
-			{ git -C "$dir" am --abort 2>/dev/null; die "patch $p does not apply to $dir"; }
+		git -C "$dir" am -q -3 --committer-date-is-author-date "$TOP/patches/$p" && continue
+		if [ "$keep" = keep ]; then
+			log "patch $p does not apply: resolve it in $dir (git am --continue"
+			log "after git add, or git am --skip), apply the rest the same way, then make export"
+			exit 1
+		fi
+		git -C "$dir" am --abort 2>/dev/null
+		die "patch $p does not apply to $dir"
 	done
 	echo "$(series_fingerprint) $(git -C "$dir" rev-parse HEAD)" >"$dir/.git/modbtf-applied"
+}
+
+# What a tree is made from: the base's version and checksum, or the
+# tarball or tree that replaces the download.
+base_identity() {
+	echo "$BASE_PKG $BASE_VERSION $BASE_SHA256 ${MODBTF_BASE_TARBALL-}${MODBTF_BASE_TREE-}"
+}
+
+# Has DIR another base than base.conf names? A tree made before trees
+# recorded their base is taken to have the current one.
+base_changed() {
+	local rec=$1/.git/modbtf-base
+	[ -f "$rec" ] || base_identity >"$rec"
+	[ "$(cat "$rec")" != "$(base_identity)" ]
 }
 
 fresh_tree() {
@@ -61,6 +88,7 @@ fresh_tree() {
 	rm -rf "$dir.tmp"
 	extract_base "$dir.tmp"
 	commit_base "$dir.tmp"
+	base_identity >"$dir.tmp/.git/modbtf-base"
 	[ "$series" = none ] || apply_series "$dir.tmp"
 	rm -rf "$dir"
 	mv "$dir.tmp" "$dir"
@@ -85,10 +113,44 @@ update_tree() {
 	apply_series "$dir"
 }
 
+# has_local_commits DIR: commits in DIR that patches/ does not have yet.
+has_local_commits() {
+	local rec_fp rec_head
+	read -r rec_fp rec_head <"$1/.git/modbtf-applied" 2>/dev/null || true
+	[ "$(git -C "$1" rev-parse HEAD)" != "${rec_head-}" ]
+}
+
+# The series on a new base (base.conf changed): a fresh tree whose git am
+# stops at the first conflict, for the user to resolve.
+rebase_tree() {
+	local dir=$1
+	if [ -d "$dir/.git" ]; then
+		[ -z "$(git -C "$dir" status --porcelain)" ] || die "$dir has uncommitted edits"
+		! has_local_commits "$dir" || die "$dir has commits not exported: make export first"
+	fi
+	rm -rf "$dir.tmp"
+	extract_base "$dir.tmp"
+	commit_base "$dir.tmp"
+	base_identity >"$dir.tmp/.git/modbtf-base"
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+	apply_series "$dir" keep
+	log "the series applies to $BASE_VERSION: make export records it"
+}
+
 main() {
 	local dir=${1:-$TREE} series=${2:-all}
-	if [ -d "$dir/.git" ] && git -C "$dir" rev-parse -q --verify modbtf-base >/dev/null; then
-		update_tree "$dir" "$series"
+	if [ "$series" = rebase ]; then
+		rebase_tree "$dir"
+	elif [ -d "$dir/.git" ] && git -C "$dir" rev-parse -q --verify modbtf-base >/dev/null; then
+		if base_changed "$dir"; then
+			[ "$series" = none ] || ! has_local_commits "$dir" ||
+				die "base.conf names another base than $dir was made from, and $dir has commits not in patches/: make export first, then make tree"
+			log "base.conf changed: making $dir anew from $BASE_VERSION"
+			fresh_tree "$dir" "$series"
+		else
+			update_tree "$dir" "$series"
+		fi
 	else
 		fresh_tree "$dir" "$series"
 	fi
