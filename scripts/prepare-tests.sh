@@ -108,6 +108,8 @@ bad_modules() {
 			"$ART/bad/$mode.btf"
 		with_btf "$ART/btf_test.ko" "$ART/bad/$mode.btf" "$ART/bad/btf_test-$mode.ko"
 	done
+	run_logged "$ART/mutate.log" "elf-nobits.py" python3 "$TOOLS/elf-nobits.py" \
+		"$ART/btf_test.ko" "$ART/bad/btf_test-nobits.ko"
 }
 
 # foreign_btf BASE OUT_DIR BTF: into the file BTF, btf_test.ko's BTF as

@@ -4,7 +4,8 @@
 #   failed to validate module [btf_test] BTF: -22
 # (plus verifier lines starting with "BPF:"). Without
 # CONFIG_MODULE_ALLOW_BTF_MISMATCH insmod fails; with it the module
-# loads without BTF: no /sys/kernel/btf/btf_test, no BTF ID.
+# loads without BTF: no /sys/kernel/btf/btf_test, no BTF ID. A .BTF
+# that is SHT_NOBITS is no BTF at all: the module loads, silently.
 . "$(dirname "$0")/lib.sh"
 msg='failed to validate module [btf_test] BTF: -22'
 btf_scan
@@ -55,6 +56,19 @@ done
 foreign=$(art bad/foreign.txt)
 echo "== foreign: $(tr '\n' ' ' <"$foreign")"
 check_bad bad/btf_test-foreign.ko
+# A .BTF section that is SHT_NOBITS, with an offset far past the file:
+# no BTF at all, not BTF read from wherever the offset points. The module
+# loads without BTF, whatever the policy, and nothing is logged.
+echo "== .BTF is SHT_NOBITS"
+mark=$(klog_mark)
+load_ko btf_test "$(art bad/btf_test-nobits.ko)"
+klog_since "$mark"
+for line in "${KLOG[@]}"; do
+	[[ $line != *BTF* ]] || fail "unexpected: $line"
+done
+expect_no_btf_file btf_test
+expect_btf_ids "nobits loaded" "$base_ids" -btf_test
+rm_mod btf_test
 # The good module still loads afterwards, with its BTF.
 load_ko btf_test
 expect_btf_file btf_test btf_test.btf
