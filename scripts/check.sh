@@ -96,32 +96,36 @@ check_hang_detected() {
 # An external module built against a tree without vmlinux (only
 # modules_prepare) must build, without BTF, and say that BTF was skipped.
 check_extmod_without_vmlinux() {
-	local out=$BUILD/out/novmlinux mod=$BUILD/tests/novmlinux logf
-	logf=$out/extmod.log
-	rm -rf "$out" "$mod" && mkdir -p "$out" "$mod"
+	local out=$BUILD/out/novmlinux
+	rm -rf "$out" && mkdir -p "$out"
 	cp "$BUILD/out/default/.config" "$out/.config"
-	cp "$TOP"/tests/modules/btf_test/* "$mod/"
-	make -C "$TREE" O="$out" olddefconfig modules_prepare >"$logf" 2>&1 &&
-		make -C "$out" M="$mod" modules >>"$logf" 2>&1 || {
-		tail -n 20 "$logf"
+	make -C "$TREE" O="$out" olddefconfig modules_prepare >"$out/extmod.log" 2>&1 || {
+		tail -n 20 "$out/extmod.log"
 		return 1
 	}
-	grep -q "BTF: .*btf_test.ko: vmlinux not found, skipping module BTF" "$logf" &&
-		[ -f "$mod/btf_test.ko" ] && ! readelf -S "$mod/btf_test.ko" | grep -q '\.BTF'
+	extmod_skips_btf "$out" novmlinux "vmlinux not found"
 }
 
 # An external module built against a tree with vmlinux but without
 # pahole must build, without BTF, and say why.
 check_extmod_without_pahole() {
-	local out=$BUILD/out/default mod=$BUILD/tests/nopahole logf
-	logf=$BUILD/tests/nopahole.log
+	extmod_skips_btf "$BUILD/out/default" nopahole "pahole-not-installed not found" \
+		PAHOLE=pahole-not-installed
+}
+
+# extmod_skips_btf OUT NAME REASON [MAKE_ARGS...]: tests/modules/btf_test
+# built with make M= against the build in OUT has no .BTF, and kbuild
+# said "BTF: ...btf_test.ko: REASON, skipping module BTF".
+extmod_skips_btf() {
+	local out=$1 mod=$BUILD/tests/$2 reason=$3 logf=$BUILD/tests/$2.log
+	shift 3
 	rm -rf "$mod" && mkdir -p "$mod"
 	cp "$TOP"/tests/modules/btf_test/* "$mod/"
-	make -C "$out" M="$mod" PAHOLE=pahole-not-installed modules >"$logf" 2>&1 || {
+	make -C "$out" M="$mod" "$@" modules >"$logf" 2>&1 || {
 		tail -n 20 "$logf"
 		return 1
 	}
-	grep -q "BTF: .*btf_test.ko: pahole-not-installed not found, skipping module BTF" "$logf" &&
+	grep -q "BTF: .*btf_test.ko: $reason, skipping module BTF" "$logf" &&
 		[ -f "$mod/btf_test.ko" ] && ! readelf -S "$mod/btf_test.ko" | grep -q '\.BTF'
 }
 
