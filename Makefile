@@ -3,12 +3,15 @@
 
 SHELL := /bin/bash
 S := scripts
+# The steps share build/ and one base download: one at a time, even
+# under make -j.
+.NOTPARALLEL:
 
 .PHONY: run check deps fetch tree stock-tree rebase export build build-debug \
-	build-stock test test-debug negative-control build-each clean help
+	build-stock test test-debug negative-control build-each deb shell clean help
 
 help:
-	@sed -n 's/^## //p' $(lastword $(MAKEFILE_LIST))
+	@sed -n 's/^## //p' Makefile
 
 ## run             build the patched kernel, boot it, show module BTF working
 run: deps tree
@@ -33,13 +36,13 @@ tree:
 	$(S)/tree.sh
 
 stock-tree:
-	$(S)/tree.sh build/stock none
+	$(S)/tree.sh stock none
 
 ## rebase          after a change of base.conf: the series on the new base,
 ##                 stopping at the first conflict for you to resolve
 rebase: deps
-	$(S)/tree.sh build/linux rebase
-	$(S)/tree.sh build/stock none
+	$(S)/tree.sh linux rebase
+	$(S)/tree.sh stock none
 
 ## export          write the tree's commits back into patches/
 export:
@@ -59,16 +62,24 @@ build-each: tree
 
 ## test            run the guest tests on the default kernel; test-debug
 test: build
-	$(S)/prepare-tests.sh default
-	$(S)/vm.sh -v default -t 900 -- tests/guest/run-tests.sh
+	$(S)/suite.sh default
 test-debug: build-debug
-	$(S)/prepare-tests.sh debug
-	$(S)/vm.sh -v debug -m 2G -t 2400 -- tests/guest/run-tests.sh
+	$(S)/suite.sh debug
+
+## shell           an interactive shell in the default kernel (VARIANT=debug...)
+shell: build
+	$(S)/prepare-tests.sh $(or $(VARIANT),default)
+	$(S)/vm.sh -v $(or $(VARIANT),default) -s
+
+## deb             Debian packages of the patched kernel from Debian 11's own
+##                 configuration (see scripts/deb.sh; BULLSEYE=1: gcc 10 chroot)
+deb: deps tree
+	$(S)/deb.sh
 
 ## negative-control  run the tests on the unpatched base: module BTF tests must fail
 negative-control: build-stock
 	$(S)/negative-control.sh
 
-## clean           remove build/ (the download cache in ~/.cache/modbtf stays)
+## clean           remove build/, or $$BUILD (the download cache in ~/.cache/modbtf stays)
 clean:
-	rm -rf build
+	. $(S)/lib.sh && rm -rf "$$BUILD"

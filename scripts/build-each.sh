@@ -5,6 +5,7 @@
 # build/out/each. bpftool is built at the commits that change it.
 set -eu
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/git-env.sh"
 
 EACH=$BUILD/each
 

@@ -93,6 +93,57 @@ check_hang_detected() {
 	[ "$rc" = 124 ]
 }
 
+# A directory under the host's /tmp, with a space in its name, is where
+# the guest's command runs (the guest's writable /tmp must not hide it),
+# and -e passes a variable with a space through to the command.
+check_host_tmp_path() {
+	local dir out rc=0
+	dir=$(mktemp -d /tmp/modbtf-path.XXXXXX)
+	mkdir "$dir/a b"
+	printf '#!/bin/sh\necho "seen: $(pwd) [$MODBTF_PROBE]"\n' >"$dir/a b/probe.sh"
+	chmod +x "$dir/a b/probe.sh"
+	out=$(cd "$dir/a b" && "$TOP/scripts/vm.sh" -t 120 -e "MODBTF_PROBE=x y" -- ./probe.sh) || rc=$?
+	rm -rf "$dir"
+	echo "    $out"
+	[ "$rc" = 0 ] && [ "$out" = "seen: $dir/a b [x y]" ]
+}
+
+# An unknown variant is refused before anything is built or booted.
+check_unknown_variant() {
+	local v
+	for v in "$TOP/scripts/build.sh nosuch" "$TOP/scripts/vm.sh -v nosuch -- true" \
+		"$TOP/scripts/suite.sh nosuch"; do
+		$v 2>&1 | grep -q "unknown variant 'nosuch'" || { echo "    $v: no clear error"; return 1; }
+	done
+	[ ! -e "$BUILD/out/nosuch" ]
+}
+
+# make export ignores the user's git configuration: with a hostile
+# ~/.gitconfig (sign-off, no prefixes, signing, other abbreviations) an
+# export of the work tree gives patches/ byte for byte.
+check_export_ignores_git_config() {
+	local tmp rc=0
+	tmp=$(mktemp -d)
+	mkdir -p "$tmp/top" "$tmp/home"
+	cp -r "$TOP/scripts" "$TOP/patches" "$TOP/base.conf" "$tmp/top/"
+	cat >"$tmp/home/.gitconfig" <<-'EOF'
+	[format]
+		signOff = true
+		numbered = false
+	[diff]
+		noprefix = true
+		mnemonicPrefix = true
+	[core]
+		abbrev = 7
+	[commit]
+		gpgSign = true
+	EOF
+	HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home BUILD=$BUILD "$tmp/top/scripts/export.sh" 2>/dev/null &&
+		diff -r "$TOP/patches" "$tmp/top/patches" >/dev/null || rc=1
+	rm -rf "$tmp"
+	return $rc
+}
+
 # An external module built against a tree without vmlinux (only
 # modules_prepare) must build, without BTF, and say that BTF was skipped.
 check_extmod_without_vmlinux() {
@@ -195,12 +246,11 @@ check_show_void() {
 	return 1
 }
 
-# suite VARIANT MEM TIMEOUT: the guest tests on one kernel. Each test counts.
+# suite VARIANT: the guest tests on one kernel. Each test counts.
 suite() {
-	local variant=$1 mem=$2 timeout=$3 logf rc=0 counts
+	local variant=$1 logf rc=0 counts
 	logf=$BUILD/check-$variant.log
-	"$TOP/scripts/prepare-tests.sh" "$variant" || { result "$variant: prepare tests" 1; return; }
-	"$TOP/scripts/vm.sh" -v "$variant" -m "$mem" -t "$timeout" -- tests/guest/run-tests.sh | tee "$logf"
+	"$TOP/scripts/suite.sh" "$variant" | tee "$logf"
 	rc=${PIPESTATUS[0]}
 	counts=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed.*/\1 \2/p' "$logf" | tail -n 1)
 	if [ -z "$counts" ]; then
@@ -224,20 +274,23 @@ main() {
 		check_exit_status; result "harness: exit status returned" $?
 		check_splat_detected; result "harness: splat fails the run" $?
 		check_hang_detected; result "harness: hung guest times out" $?
+		check_host_tmp_path; result "harness: a directory under the host's /tmp, with a space, runs in the guest" $?
+		check_unknown_variant; result "harness: an unknown variant is refused before building" $?
+		check_export_ignores_git_config; result "harness: make export ignores the user's git configuration" $?
 		timed "kbuild M= w/o vmlinux" check_extmod_without_vmlinux
 		result "kbuild: make M= without vmlinux builds, skips BTF" $?
 		timed "kbuild M= w/o pahole" check_extmod_without_pahole
 		result "kbuild: make M= without pahole builds, skips BTF" $?
 		timed "kbuild new vmlinux" check_btf_only_regenerated
 		result "kbuild: a new vmlinux regenerates module BTF without relinking" $?
-		timed "tests default" suite default 1G 900
+		timed "tests default" suite default
 	else
 		result "build: default" 1
 	fi
 
 	if timed "build debug" build debug; then
 		result "build: debug" 0
-		timed "tests debug" suite debug 2G 2400
+		timed "tests debug" suite debug
 	else
 		result "build: debug" 1
 	fi

@@ -13,69 +13,7 @@
 # Prints the path of the verified tarball (or tree) on stdout.
 set -eu
 . "$(dirname "$0")/lib.sh"
-
-# awk: is a source signed by Debian's archive keys (no Signed-By, or the
-# debian-archive-keyring)? Third-party repositories have keys of their own,
-# which the private configuration would not have.
-DEBIAN_KEY='function debian_key(k) { return k == "" || k ~ /debian-archive-keyring/ }'
-
-# Print "URI<TAB>security|main" for each Debian archive the machine uses.
-machine_archives() {
-	local codename
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || die "cannot read VERSION_CODENAME from /etc/os-release"
-	{
-		for f in /etc/apt/sources.list.d/*.sources; do
-			[ -r "$f" ] || continue
-			awk -v cn="$codename" "$DEBIAN_KEY"'
-				function flush() {
-					if (uris != "" && types ~ /(^| )deb( |$)/ && enabled != "no" && suites ~ ("(^| )" cn) && debian_key(signedby)) {
-						kind = (suites ~ /-security/) ? "security" : "main"
-						n = split(uris, u, " ")
-						for (i = 1; i <= n; i++) print u[i] "\t" kind
-					}
-					uris = types = suites = enabled = signedby = ""
-				}
-				/^[ \t]*#/ { next }
-				/^[ \t]*$/ { flush(); next }
-				tolower($1) == "uris:"    { $1 = ""; uris = $0 }
-				tolower($1) == "types:"   { $1 = ""; types = $0 " " }
-				tolower($1) == "suites:"  { $1 = ""; suites = $0 }
-				tolower($1) == "enabled:" { enabled = tolower($2) }
-				tolower($1) == "signed-by:" { signedby = $2 }
-				END { flush() }' "$f"
-		done
-		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-			[ -r "$f" ] || continue
-			awk -v cn="$codename" "$DEBIAN_KEY"'
-				$1 == "deb" {
-					i = 2; opts = ""
-					if ($i ~ /^\[/) { while ($i !~ /\]$/) opts = opts " " $(i++); opts = opts " " $(i++) }
-					signedby = ""
-					if (match(opts, /signed-by=[^ \]]*/)) signedby = substr(opts, RSTART + 10, RLENGTH - 10)
-					if (!debian_key(signedby)) next
-					uri = $i; suite = $(i + 1)
-					if (suite !~ ("^" cn)) next
-					print uri "\t" ((suite ~ /-security/) ? "security" : "main")
-				}' "$f"
-		done
-	} | sed 's/^[ \t]*//' | sort -u
-}
-
-write_sources() {
-	local out=$1 uri kind
-	: >"$out"
-	while IFS="$(printf '\t')" read -r uri kind; do
-		case $kind in
-		security) echo "deb $uri bullseye-security main" >>"$out" ;;
-		*)
-			echo "deb $uri bullseye main" >>"$out"
-			echo "deb $uri bullseye-updates main" >>"$out"
-			;;
-		esac
-	done
-	[ -s "$out" ] || die "no Debian archive found in the machine's apt sources"
-}
+. "$(dirname "$0")/bullseye-apt.sh"
 
 sha_ok() { echo "$BASE_SHA256  $1" | sha256sum -c --status 2>/dev/null; }
 
@@ -95,24 +33,9 @@ fetch_from_shared() {
 }
 
 fetch_from_apt() {
-	local dst=$1 apt=$CACHE/apt deb tmp
-	mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$apt/download"
-	machine_archives | write_sources "$apt/sources.list"
-	set -- -o Dir::Etc::sourcelist="$apt/sources.list" \
-		-o Dir::Etc::sourceparts=/nonexistent \
-		-o Dir::State::Lists="$apt/lists" \
-		-o Dir::Cache="$apt" \
-		-o Dir::Cache::archives="$apt/archives" \
-		-o APT::Get::List-Cleanup=0 -o Debug::NoLocking=1
-	log "apt-get update (private configuration: $apt/sources.list)"
-	run_logged "$apt/update.log" "apt-get update of the bullseye suites" \
-		apt-get "$@" --error-on=any update
-	log "apt-get download $BASE_PKG=$BASE_VERSION"
-	rm -f "$apt/download"/*.deb
-	(cd "$apt/download" && apt-get "$@" download "$BASE_PKG=$BASE_VERSION") \
-		>"$apt/download.log" 2>&1 ||
-		die "download of $BASE_PKG=$BASE_VERSION" "$apt/download.log"
-	deb=$(ls "$apt/download"/*.deb)
+	local dst=$1 deb tmp
+	bullseye_update
+	deb=$(bullseye_download "$BASE_PKG=$BASE_VERSION" "$BULLSEYE_APT/download")
 	tmp=$(mktemp -d "$CACHE/deb.XXXXXX")
 	dpkg-deb -x "$deb" "$tmp" || die "cannot unpack $deb"
 	[ -f "$tmp/usr/src/$BASE_TARBALL" ] || die "$deb has no usr/src/$BASE_TARBALL"
@@ -133,6 +56,9 @@ main() {
 		return
 	fi
 	mkdir -p "$CACHE"
+	# One fetch at a time (make -j, two checkouts sharing the cache)
+	exec 9>"$CACHE/fetch.lock"
+	flock 9
 	dst=$CACHE/$BASE_PKG-$BASE_VERSION.tar.xz
 	if [ -f "$dst" ]; then
 		sha_ok "$dst" && { echo "$dst"; return; }

@@ -2,13 +2,24 @@
 # Common helpers for the module-BTF harness scripts. Source, do not run.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
 CACHE=${MODBTF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modbtf}
+# kbuild refuses a source or output path with a space or a colon: a
+# checkout at such a path builds in the cache directory instead, in a
+# directory of its own.
+case $TOP in
+*[[:space:]:]*) BUILD=${BUILD:-$CACHE/build/$(printf '%s' "$TOP" | sha256sum | cut -c1-12)} ;;
+*) BUILD=${BUILD:-$TOP/build} ;;
+esac
+case $BUILD in
+*[[:space:]:]*) printf 'FAILED: BUILD=%s: kbuild cannot build in a path with a space or colon\n' "$BUILD" >&2; exit 1 ;;
+esac
 TREE=$BUILD/linux
 NPROC=$(nproc)
 
 # shellcheck source=../base.conf
 . "$TOP/base.conf"
+# shellcheck source=variants.sh
+. "$TOP/scripts/variants.sh"
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -60,11 +71,41 @@ build_bpftool() {
 
 # ccache makes rebuilds after a rebase of the work tree (which touches
 # every file the series changes) cheap. MODBTF_CCACHE=0 turns it off.
+# Paths are hashed relative to BUILD, so another checkout (a CI clone)
+# shares the cache; the price is that DWARF's comp_dir of a cached object
+# names the checkout that first compiled it (BTF does not use it).
 make_kernel() {
 	local src=$1 out=$2
 	shift 2
 	if [ "${MODBTF_CCACHE:-1}" = 1 ] && command -v ccache >/dev/null; then
 		set -- CC="ccache gcc" "$@"
 	fi
-	make -C "$src" O="$out" "$@" </dev/null
+	CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 make -C "$src" O="$out" "$@" </dev/null
+}
+
+# Fail if an option a fragment asks for did not end up in .config:
+# merge_config.sh drops options whose dependencies are missing, silently.
+check_config() {
+	local cfg=$1 line sym bad=0
+	shift
+	while read -r line; do
+		case $line in
+		CONFIG_*=n | "# CONFIG_"*" is not set")
+			sym=${line#\# }
+			sym=${sym%%[ =]*}
+			if grep -q "^$sym=" "$cfg"; then
+				echo "  $sym is set but the fragment asks it off" >&2
+				bad=1
+			fi
+			;;
+		CONFIG_*=*)
+			if ! grep -qxF "$line" "$cfg"; then
+				sym=${line%%=*}
+				echo "  wanted $line, got: $(grep "^$sym=\|^# $sym is not set" "$cfg" || echo "absent")" >&2
+				bad=1
+			fi
+			;;
+		esac
+	done < <(cat "$@")
+	return $bad
 }

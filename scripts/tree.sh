@@ -2,7 +2,8 @@
 # Prepare the kernel work tree: the pinned base as one commit (tag
 # modbtf-base), the series of patches/ applied on it with git am.
 #
-#   tree.sh [DIR [SERIES]]  default DIR is build/linux, SERIES is all of
+#   tree.sh [DIR [SERIES]]  DIR: a name in build/ ($BUILD), or an absolute
+#                           path; default linux. SERIES is all of
 #                           patches/series; SERIES=none gives the bare base;
 #                           SERIES=rebase makes DIR anew from base.conf's base
 #                           and stops at a conflict for the user to resolve.
@@ -139,7 +140,8 @@ rebase_tree() {
 }
 
 main() {
-	local dir=${1:-$TREE} series=${2:-all}
+	local dir=${1:-linux} series=${2:-all}
+	case $dir in /*) ;; *) dir=$BUILD/$dir ;; esac
 	if [ "$series" = rebase ]; then
 		rebase_tree "$dir"
 	elif [ -d "$dir/.git" ] && git -C "$dir" rev-parse -q --verify modbtf-base >/dev/null; then

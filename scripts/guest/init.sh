@@ -7,42 +7,29 @@
 # The kernel passes these from its command line in the environment:
 #   modbtf_run   host directory holding "cmd", the command to run
 #   modbtf_mods  host directory holding lib/modules/RELEASE
-#   modbtf_top   the checkout, which the command runs in
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp LANG=C.UTF-8
-
-# The guest's /tmp is a fresh tmpfs, which would hide a checkout (or a
-# build directory) that lives under the host's /tmp: bind each top-level
-# directory of the host's /tmp that a path in $@ lies in back into it.
-keep_host_tmp() {
-	local p top
-	for p in "$@"; do
-		case $p in /tmp/?*) ;; *) continue ;; esac
-		top=${p#/tmp/}
-		top=/tmp/${top%%/*}
-		mountpoint -q "$top" && continue
-		mkdir -p "$top" && mount --bind "/run/host-tmp${top#/tmp}" "$top" || return
-	done
-}
 
 mount_fs() {
 	mount -t proc proc /proc
 	mount -t sysfs sysfs /sys
 	mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 	mount -t tmpfs tmpfs /run
-	mkdir -p /run/host-tmp
-	mount --bind /tmp /run/host-tmp
-	mount -t tmpfs -o mode=1777 tmpfs /tmp
-	keep_host_tmp "$modbtf_run" "$modbtf_mods" "$modbtf_top" || return
+	# The guest's /tmp is writable scratch over the host's /tmp, which
+	# stays visible: a checkout or build directory under the host's /tmp
+	# is where the run expects it.
+	mkdir -p /run/.tmp/upper /run/.tmp/work /run/.lib/upper /run/.lib/work
+	chmod 1777 /run/.tmp/upper
+	mount -t overlay overlay \
+		-o lowerdir=/tmp,upperdir=/run/.tmp/upper,workdir=/run/.tmp/work /tmp || return
 	mount -t debugfs debugfs /sys/kernel/debug
 	mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 	mount -t bpf bpf /sys/fs/bpf
 	# /lib is /usr/lib on Debian: give it a tmpfs upper layer so that
 	# /lib/modules can point at this build's modules.
-	mkdir -p /tmp/.lib/upper /tmp/.lib/work
 	mount -t overlay overlay \
-		-o lowerdir=/usr/lib,upperdir=/tmp/.lib/upper,workdir=/tmp/.lib/work /usr/lib
+		-o lowerdir=/usr/lib,upperdir=/run/.lib/upper,workdir=/run/.lib/work /usr/lib
 	mkdir -p /usr/lib/modules
 	mount --bind "$modbtf_mods/lib/modules" /usr/lib/modules
 }

@@ -1,0 +1,65 @@
+# shellcheck shell=bash
+# What a kernel variant is: the one place that says it. Sourced by lib.sh;
+# build.sh, vm.sh, check.sh, negative-control.sh and the Makefile (through
+# them) use it.
+#
+#   default  the series applied; VM, BPF and module-BTF fragments, corpus
+#   debug    the series applied; plus KASAN, lockdep, kmemleak
+#   stock    the pristine base (negative control); VM and BPF fragments
+#   each     build/each, one commit of the series (build-each.sh)
+#   deb      Debian 11's own configuration, packaged (deb.sh, make deb)
+#
+# To add a variant: a line in each function below and its fragments in
+# config/; build.sh, vm.sh and the tests take it from here.
+
+VARIANTS="default debug stock"
+
+# variant_check NAME: die unless NAME is a variant (before anything builds).
+variant_check() {
+	case $1 in
+	default | debug | stock | each | deb) ;;
+	*) die "unknown variant '$1' (one of: $VARIANTS, each, deb)" ;;
+	esac
+}
+
+# Kernel source tree of a variant.
+variant_src() {
+	case $1 in
+	stock) echo "$BUILD/stock" ;;
+	each) echo "$BUILD/each" ;;
+	*) echo "$TREE" ;;
+	esac
+}
+
+# config/*.config fragment names, applied in order on tinyconfig.
+variant_fragment_names() {
+	case $1 in
+	default) echo "vm bpf modbtf corpus" ;;
+	debug) echo "vm bpf modbtf debug debug-modbtf" ;;
+	stock) echo "vm bpf" ;;
+	each)
+		if grep -q "^config DEBUG_INFO_BTF_MODULES$" "$BUILD/each/lib/Kconfig.debug"; then
+			echo "vm bpf modbtf"
+		else
+			echo "vm bpf"
+		fi
+		;;
+	deb) echo "deb-qemu" ;;
+	esac
+}
+
+# Guest memory, and the time the guest suite may take (s), under TCG.
+variant_mem() {
+	case $1 in
+	debug | deb) echo 2G ;;
+	*) echo 1G ;;
+	esac
+}
+
+variant_timeout() {
+	case $1 in
+	debug) echo 2400 ;;
+	deb) echo 1800 ;;
+	*) echo 900 ;;
+	esac
+}
