@@ -5,9 +5,11 @@
 # compare against, and the corpus: every module the build installed, with
 # its .BTF (corpus/). Output: build/tests/VARIANT ($MODBTF_ART there).
 #
-# On a kernel without module BTF (stock) the modules have no .BTF: what
-# derives from it is skipped with a message, and the module-BTF tests
-# fail in the guest, as the negative control expects.
+# On a kernel without module BTF (stock) kbuild gives the test modules no
+# .BTF: they get what the series' kbuild would give them (pahole on the
+# build's vmlinux), so that every artifact exists and the module-BTF tests
+# fail in the guest for what the kernel does, as the negative control
+# expects. Nothing here depends on the host's kernel or on other variants.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -112,46 +114,53 @@ bad_modules() {
 		"$ART/btf_test.ko" "$ART/bad/btf_test-nobits.ko"
 }
 
-# foreign_btf BASE OUT_DIR BTF: into the file BTF, btf_test.ko's BTF as
-# pahole makes it on BASE (a vmlinux or raw BTF), with the flags the
-# build in OUT_DIR uses. Non-zero if that fails (BASE may be mid-build).
+# pahole_btf KO BASE OUT_DIR BTF: into the file BTF, the BTF pahole makes
+# for KO on BASE (a vmlinux or raw BTF), with the flags the build in
+# OUT_DIR uses: what the series' kbuild does. Non-zero if that fails.
 # shellcheck disable=SC2086 # $flags: a list of options
-foreign_btf() {
-	local ko=$ART/tmp/foreign.ko flags
-	flags=$(PAHOLE=pahole sh "$2/source/scripts/pahole-flags.sh")
+pahole_btf() {
+	local ko=$ART/tmp/pahole.ko flags
+	flags=$(PAHOLE=pahole sh "$3/source/scripts/pahole-flags.sh")
 	{
-		objcopy --remove-section .BTF "$ART/btf_test.ko" "$ko" &&
-			LLVM_OBJCOPY=objcopy pahole -J $flags --btf_base "$1" "$ko" &&
-			objcopy --dump-section .BTF="$3" "$ko" "$ART/tmp/objcopy.out"
-	} >>"$ART/foreign.log" 2>&1
+		objcopy --remove-section .BTF "$1" "$ko" &&
+			LLVM_OBJCOPY=objcopy pahole -J $flags --btf_base "$2" "$ko" &&
+			objcopy --dump-section .BTF="$4" "$ko" "$ART/tmp/objcopy.out"
+	} >>"$ART/pahole-btf.log" 2>&1
+}
+
+# Stock 5.10's kbuild makes no module BTF. So that the negative control
+# tests what the kernel does with module BTF (and no test fails there
+# for want of a file), a test module without .BTF gets the BTF the
+# series' kbuild would give it.
+add_missing_btf() {
+	local out=$1 ko
+	for ko in "$ART"/*.ko; do
+		has_btf "$ko" && continue
+		log "$(basename "$ko") has no .BTF (this kbuild makes none): adding pahole's BTF on $out/vmlinux"
+		pahole_btf "$ko" "$out/vmlinux" "$out" "$ART/tmp/added.btf" ||
+			die "pahole could not make BTF for $ko" "$ART/pahole-btf.log"
+		with_btf "$ko" "$ART/tmp/added.btf" "$ko.new"
+		mv "$ko.new" "$ko"
+	done
 }
 
 # A copy of btf_test.ko carrying the BTF pahole generates for it on
-# another vmlinux: another variant's build first, else the host's
-# running kernel. Only a BTF the kernel's verifier must reject for
-# certain is used (see btf-mutate.py foreign-check); which one, and
-# why it must fail, goes to bad/foreign.txt.
+# another vmlinux: this build's vmlinux BTF with 4096 types appended
+# (btf-mutate.py pad-base), so the result depends on nothing but this
+# build. Only a BTF the kernel's verifier must reject for certain is
+# used (btf-mutate.py foreign-check); why it must fail goes to
+# bad/foreign.txt.
 foreign_module() {
-	local out=$1 base reason
-	: >"$ART/foreign.log"
-	for base in "$BUILD"/out/*/vmlinux /sys/kernel/btf/vmlinux; do
-		[ -f "$base" ] && [ "$base" != "$out/vmlinux" ] || continue
-		[ "$base" = /sys/kernel/btf/vmlinux ] || has_btf "$base" || continue
-		if ! foreign_btf "$base" "$out" "$ART/bad/foreign.btf"; then
-			log "could not generate BTF on $base (see $ART/foreign.log)"
-			continue
-		fi
-		if reason=$(python3 "$TOOLS/btf-mutate.py" foreign-check \
-			--base "$ART/vmlinux.btf" "$ART/bad/foreign.btf" 2>>"$ART/foreign.log"); then
-			printf 'base: %s\nmust fail: %s\n' "$base" "$reason" >"$ART/bad/foreign.txt"
-			with_btf "$ART/btf_test.ko" "$ART/bad/foreign.btf" "$ART/bad/btf_test-foreign.ko"
-			log "foreign BTF from $base: $reason"
-			return 0
-		fi
-		log "BTF made on $base is not certain to fail here, trying another base"
-	done
-	rm -f "$ART/bad/foreign.btf"
-	log "no other vmlinux gives BTF that must fail: no bad/btf_test-foreign.ko"
+	local out=$1 base=$ART/tmp/padded-vmlinux.btf reason
+	mutate pad-base "$ART/vmlinux.btf" "$base"
+	pahole_btf "$ART/btf_test.ko" "$base" "$out" "$ART/bad/foreign.btf" ||
+		die "pahole could not make BTF on $base" "$ART/pahole-btf.log"
+	reason=$(python3 "$TOOLS/btf-mutate.py" foreign-check \
+		--base "$ART/vmlinux.btf" "$ART/bad/foreign.btf") ||
+		die "BTF made on $base is not certain to fail on $out/vmlinux"
+	printf 'base: vmlinux BTF + 4096 INT types\nmust fail: %s\n' "$reason" >"$ART/bad/foreign.txt"
+	with_btf "$ART/btf_test.ko" "$ART/bad/foreign.btf" "$ART/bad/btf_test-foreign.ko"
+	log "foreign BTF: $reason"
 }
 
 # A copy of btf_test.ko whose .BTF holds types that refer across the
@@ -297,14 +306,13 @@ corpus() {
 		"bpftool failed on:${bad:- none} ($(($(now) - t0)) s; $dir/list)"
 }
 
-# 5.10's BTF selftests (test_progs), in $ART/selftests: one build from
-# the patched tree for every variant, stock too, where they must fail for
-# the kernel's sake. If it fails, 19-selftests-btf.sh fails and says so.
+# 5.10's BTF selftests (test_progs), in $ART/selftests: built from the
+# patched tree for every variant, stock too, where they must fail for the
+# kernel's sake, on the variant's own vmlinux BTF. If the build fails,
+# 19-selftests-btf.sh fails and says so.
 selftests() {
-	local vmlinux=$BUILD/out/default/vmlinux
-	[ -f "$vmlinux" ] || vmlinux=$1/vmlinux
 	rm -rf "$ART/selftests"
-	if "$TOP/scripts/selftests.sh" "$vmlinux"; then
+	if "$TOP/scripts/selftests.sh" "$1/vmlinux"; then
 		cp -a "$BUILD/tests/selftests/run" "$ART/selftests"
 	else
 		log "no BTF selftests for the guest: 19-selftests-btf.sh will fail"
@@ -326,6 +334,8 @@ main() {
 	build_programs
 	selftests "$out"
 	layout_expectations
+	: >"$ART/pahole-btf.log"
+	add_missing_btf "$out"
 	extract_btf "$out"
 	if [ -f "$ART/btf_test.btf" ]; then
 		bad_modules

@@ -4,6 +4,7 @@
 
   btf-mutate.py mutate MODE --base VMLINUX.btf IN.btf OUT.btf
   btf-mutate.py foreign-check --base VMLINUX.btf FOREIGN.btf
+  btf-mutate.py pad-base VMLINUX.btf OUT.btf
   btf-mutate.py info [--base VMLINUX.btf] FILE.btf
                     (key=value lines; next_id: the first type ID of a
                     split BTF on FILE.btf)
@@ -22,6 +23,11 @@ raw .BTF of the vmlinux the module was built against). MODE is one of:
   hdr-only     a 24-byte header with no types and no strings (what a
                module without types of its own has); IN is ignored
   empty-str    a header and a string section holding only "", no types
+
+pad-base writes VMLINUX.btf with 4096 INT types (named modbtf_pad_N)
+appended: "another vmlinux" that differs from VMLINUX.btf in a known way.
+Module BTF generated on it numbers its types and strings past where they
+start on VMLINUX.btf.
 
 foreign-check tells whether FOREIGN.btf, module BTF generated against
 some other vmlinux, is provably invalid as split BTF on VMLINUX.btf, by
@@ -208,6 +214,25 @@ def mutate(mode, btf):
     raise BtfError('unknown mode ' + mode)
 
 
+PAD_TYPES = 4096
+
+
+def pad_base(btf):
+    """btf (a base BTF) with PAD_TYPES 32-bit INT types appended."""
+    types = bytes(btf.data[btf.hdr_len + btf.type_off:
+                           btf.hdr_len + btf.type_off + btf.type_len])
+    strs = bytes(btf.data[btf.hdr_len + btf.str_off:
+                          btf.hdr_len + btf.str_off + btf.str_len])
+    new_types, new_strs = bytearray(types), bytearray(strs)
+    for i in range(PAD_TYPES):
+        new_types += TYPE.pack(len(new_strs), 1 << 24, 4)
+        new_types += struct.pack('<I', 32)  # encoding 0, offset 0, 32 bits
+        new_strs += b'modbtf_pad_%d\0' % i
+    hdr = HDR.pack(MAGIC, btf.version, btf.flags, HDR.size, 0, len(new_types),
+                   len(new_types), len(new_strs))
+    return hdr + new_types + new_strs
+
+
 def foreign_reason(btf):
     """Why btf, read as split BTF on its base, must fail verification."""
     for t in btf.types:
@@ -278,6 +303,9 @@ def main():
     i = sub.add_parser('info')
     i.add_argument('--base')
     i.add_argument('input')
+    b = sub.add_parser('pad-base')
+    b.add_argument('input')
+    b.add_argument('output')
     r = sub.add_parser('base-proto-refs')
     r.add_argument('--base', required=True)
     r.add_argument('inputs', nargs='+')
@@ -290,9 +318,12 @@ def main():
             return 2
         return print_base_proto_refs(base, args.inputs)
     try:
-        base = load(args.base) if args.base else None
+        base = load(args.base) if getattr(args, 'base', None) else None
         btf = load(args.input, base)
-        if args.cmd == 'mutate':
+        if args.cmd == 'pad-base':
+            with open(args.output, 'wb') as o:
+                o.write(pad_base(btf))
+        elif args.cmd == 'mutate':
             out = mutate(args.mode, btf)
             with open(args.output, 'wb') as o:
                 o.write(out)
