@@ -88,7 +88,8 @@ bullseye_update() {
 	mkdir -p "$BULLSEYE_APT/lists/partial" "$BULLSEYE_APT/archives/partial"
 	machine_archives | write_sources "$BULLSEYE_APT/sources.list"
 	log "apt-get update (private configuration: $BULLSEYE_APT/sources.list)"
-	run_logged "$BULLSEYE_APT/update.log" "apt-get update of the bullseye suites" \
+	run_logged "$BULLSEYE_APT/update.log" \
+		"apt-get update of the bullseye suites: is Debian's archive reachable?" \
 		apt-get "${BULLSEYE_APT_OPTS[@]}" --error-on=any update
 }
 

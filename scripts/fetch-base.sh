@@ -23,7 +23,10 @@ sha_ok() { echo "$BASE_SHA256  $1" | sha256sum -c --status 2>/dev/null; }
 fetch_from_shared() {
 	local src
 	src=${MODBTF_SHARED_BASE:-$TOP/../shared/base}/$BASE_PKG-$BASE_VERSION.tar.xz
-	[ -f "$src" ] || return 1
+	if [ ! -f "$src" ]; then
+		log "no pinned base at $src: fetching it from Debian's archive"
+		return 1
+	fi
 	if ! sha_ok "$src"; then
 		log "$src is not sha256 $BASE_SHA256 (base.conf): not using it"
 		return 1
