@@ -67,19 +67,21 @@ test-debug: build-debug
 	$(S)/suite.sh debug
 
 ## shell           an interactive shell in the default kernel (VARIANT=debug...)
-shell: build
+shell: deps tree
+	$(S)/build.sh $(or $(VARIANT),default)
 	$(S)/prepare-tests.sh $(or $(VARIANT),default)
 	$(S)/vm.sh -v $(or $(VARIANT),default) -s
 
 ## deb             Debian packages of the patched kernel from Debian 11's own
 ##                 configuration (see scripts/deb.sh; BULLSEYE=1: gcc 10 chroot)
-deb: deps tree
+deb: tree
+	$(S)/deps.sh deb
 	$(S)/deb.sh
 
 ## negative-control  run the tests on the unpatched base: module BTF tests must fail
 negative-control: build-stock
 	$(S)/negative-control.sh
 
-## clean           remove build/, or $$BUILD (the download cache in ~/.cache/modbtf stays)
+## clean           remove build/ (or BUILD=...; the download cache in ~/.cache/modbtf stays)
 clean:
 	. $(S)/lib.sh && rm -rf "$$BUILD"

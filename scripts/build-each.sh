@@ -16,14 +16,6 @@ prepare_worktree() {
 	fi
 }
 
-build_bpftool() {
-	local out=$BUILD/out/each-bpftool
-	mkdir -p "$out"
-	run_logged "$out/build.log" "bpftool build at $1" \
-		make -C "$EACH/tools/bpf/bpftool" OUTPUT="$out/" -j"$NPROC" \
-		VMLINUX_BTF="$BUILD/out/each/vmlinux"
-}
-
 main() {
 	local c n=0 total subject
 	[ -d "$TREE/.git" ] || die "no work tree at $TREE (make tree first)"
@@ -38,7 +30,8 @@ main() {
 		if git -C "$TREE" diff --quiet "$c^" "$c" -- tools/bpf/bpftool; then
 			continue
 		fi
-		build_bpftool "$c"
+		log "bpftool changes here: building it"
+		build_bpftool "$BUILD/out/each/vmlinux" "$EACH" "$BUILD/out/each-bpftool"
 	done
 	log "all $total patches build"
 }

@@ -31,9 +31,7 @@ configure() {
 	log "configuring $out from tinyconfig + $(echo "$@" | xargs -n1 basename | tr '\n' ' ')"
 	rm -f "$out/.modbtf-config"
 	run_logged "$out/config.log" "make tinyconfig" make -C "$src" O="$out" tinyconfig </dev/null
-	run_logged "$out/config.log" "merge_config.sh" \
-		sh -c 'cd "$1" && shift && "$@"' _ "$out" \
-		"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$@"
+	merge_fragments "$src" "$out" "$@"
 	run_logged "$out/config.log" "make olddefconfig" make -C "$src" O="$out" olddefconfig </dev/null
 	check_config "$out/.config" "$@" ||
 		die "options requested by config/*.config did not end up set (missing dependencies?)" "$out/.config"

@@ -93,14 +93,32 @@ bullseye_update() {
 		apt-get "${BULLSEYE_APT_OPTS[@]}" --error-on=any update
 }
 
-# bullseye_download PKG=VERSION DIR: the package's .deb into DIR (emptied
-# of .deb files first); prints its path.
+# bullseye_download PKG=VERSION DIR: the package's .deb into DIR (a
+# directory of the caller's own); prints its path.
 bullseye_download() {
 	local pkg=$1 dir=$2
-	mkdir -p "$dir"
-	rm -f "$dir"/*.deb
 	log "apt-get download $pkg"
 	(cd "$dir" && apt-get "${BULLSEYE_APT_OPTS[@]}" download "$pkg") \
-		>"$dir/download.log" 2>&1 || die "download of $pkg" "$dir/download.log"
+		>"$BULLSEYE_APT/download.log" 2>&1 || die "download of $pkg" "$BULLSEYE_APT/download.log"
 	ls "$dir"/*.deb
+}
+
+# bullseye_extract PKG=VERSION PATH DEST: the file PATH of the package
+# (apt-get update, download, unpack) into DEST. One at a time per cache:
+# two checkouts may share it.
+bullseye_extract() {
+	local pkg=$1 path=$2 dst=$3 tmp deb
+	mkdir -p "$CACHE"
+	exec 8>"$CACHE/apt.lock"
+	flock 8
+	bullseye_update
+	tmp=$(mktemp -d "$CACHE/deb.XXXXXX")
+	deb=$(bullseye_download "$pkg" "$tmp") || { rm -rf "$tmp"; exit 1; }
+	if ! dpkg-deb -x "$deb" "$tmp/x" || [ ! -f "$tmp/x/$path" ]; then
+		rm -rf "$tmp"
+		die "$deb has no $path"
+	fi
+	mv "$tmp/x/$path" "$dst"
+	rm -rf "$tmp"
+	flock -u 8
 }

@@ -21,6 +21,8 @@ make_chroot() {
 	if [ -f "$ROOT/.modbtf-ready" ]; then
 		[ "$(cat "$ROOT/.modbtf-ready")" = "$PACKAGES" ] && return 0
 		log "installing $PACKAGES in $ROOT (log: $ROOT.log)"
+		run_logged "$ROOT.log" "apt-get update in the bullseye chroot" \
+			in_chroot apt-get update
 		# shellcheck disable=SC2046
 		run_logged "$ROOT.log" "apt-get install in the bullseye chroot" \
 			in_chroot env DEBIAN_FRONTEND=noninteractive \

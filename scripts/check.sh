@@ -50,8 +50,8 @@ check_series_applied() {
 			break
 		}
 	done
-	want=$(git -C "$scratch" rev-parse HEAD^{tree})
-	got=$(git -C "$TREE" rev-parse HEAD^{tree})
+	want=$(git -C "$scratch" rev-parse "HEAD^{tree}")
+	got=$(git -C "$TREE" rev-parse "HEAD^{tree}")
 	git -C "$TREE" worktree remove --force "$scratch"
 	[ "$rc" = 0 ] || return 1
 	[ "$(series_files | wc -l)" -gt 0 ] || { echo "patches/series is empty"; return 1; }
@@ -110,12 +110,20 @@ check_host_tmp_path() {
 
 # An unknown variant is refused before anything is built or booted.
 check_unknown_variant() {
-	local v
-	for v in "$TOP/scripts/build.sh nosuch" "$TOP/scripts/vm.sh -v nosuch -- true" \
-		"$TOP/scripts/suite.sh nosuch"; do
-		$v 2>&1 | grep -q "unknown variant 'nosuch'" || { echo "    $v: no clear error"; return 1; }
-	done
-	[ ! -e "$BUILD/out/nosuch" ]
+	refuses_nosuch build.sh nosuch && refuses_nosuch vm.sh -v nosuch -- true &&
+		refuses_nosuch suite.sh nosuch && refuses_nosuch prepare-tests.sh nosuch &&
+		[ ! -e "$BUILD/out/nosuch" ] && [ ! -e "$BUILD/tests/nosuch" ]
+}
+
+# refuses_nosuch SCRIPT ARGS...: scripts/SCRIPT fails, naming the variant.
+refuses_nosuch() {
+	local s=$1
+	shift
+	if "$TOP/scripts/$s" "$@" 2>&1 | grep -q "unknown variant 'nosuch'" && [ "${PIPESTATUS[0]}" != 0 ]; then
+		return 0
+	fi
+	echo "    $s $*: no clear error"
+	return 1
 }
 
 # make export ignores the user's git configuration: with a hostile

@@ -32,22 +32,18 @@ MODULES=${MODBTF_DEB_MODULES-$TOP/config/debian-modules.list}
 
 # Debian's amd64 configuration, cached: Debian 11 will leave the archive.
 debian_config() {
-	local cfg=$CACHE/linux-config-5.10-$BASE_VERSION.amd64 deb tmp
+	local cfg=$CACHE/linux-config-5.10-$BASE_VERSION.amd64
 	if [ ! -s "$cfg" ]; then
-		bullseye_update
-		deb=$(bullseye_download "linux-config-5.10=$BASE_VERSION" "$BULLSEYE_APT/download")
-		tmp=$(mktemp -d "$CACHE/deb.XXXXXX")
-		dpkg-deb -x "$deb" "$tmp" || die "cannot unpack $deb"
-		xzcat "$tmp/usr/src/linux-config-5.10/config.amd64_none_amd64.xz" >"$cfg.part" ||
-			die "$deb has no amd64 configuration"
-		mv "$cfg.part" "$cfg"
-		rm -rf "$tmp" "$deb"
+		bullseye_extract "linux-config-5.10=$BASE_VERSION" \
+			usr/src/linux-config-5.10/config.amd64_none_amd64.xz "$cfg.xz"
+		xz -d -f "$cfg.xz" || die "cannot unpack $cfg.xz"
 	fi
 	echo "$cfg"
 }
 
 # kmake ARGS...: make in the work tree for this build, in the bullseye
-# chroot with BULLSEYE=1.
+# chroot with BULLSEYE=1 (without ccache: the chroot has none, and a
+# package build is not repeated often).
 kmake() {
 	if [ "${BULLSEYE:-0}" = 1 ]; then
 		"$TOP/scripts/bullseye-chroot.sh" -- make -C "$TREE" O="$OUT" "$@" </dev/null
@@ -74,9 +70,7 @@ configure() {
 		run_logged "$OUT/config.log" "make localmodconfig" kmake LSMOD="$OUT/lsmod" localmodconfig
 	fi
 	if [ "${MODBTF_DEB_QEMU:-0}" = 1 ]; then
-		run_logged "$OUT/config.log" "merge_config.sh" \
-			sh -c 'cd "$1" && shift && "$@"' _ "$OUT" \
-			"$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$cfg" "$TOP/config/deb-qemu.config"
+		merge_fragments "$TREE" "$OUT" "$TOP/config/deb-qemu.config"
 	fi
 	run_logged "$OUT/config.log" "make olddefconfig" kmake olddefconfig
 	printf 'CONFIG_DEBUG_INFO_BTF=y\nCONFIG_DEBUG_INFO_BTF_MODULES=y\n' >"$OUT/want.config"

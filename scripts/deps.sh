@@ -6,8 +6,9 @@ set -eu
 
 PACKAGES="make gcc libc6-dev bc bison flex libelf-dev libssl-dev dwarves
 binutils xz-utils git perl python3 bpftool libbpf-dev clang llvm
-qemu-system-x86 kmod cpio rsync iproute2 iputils-ping util-linux coreutils ccache
-openssl dpkg-dev fakeroot debootstrap"
+qemu-system-x86 kmod cpio rsync iproute2 iputils-ping util-linux coreutils ccache"
+# and for make deb (deps.sh deb)
+DEB_PACKAGES="openssl dpkg-dev fakeroot debootstrap"
 
 missing() {
 	local p
@@ -19,6 +20,7 @@ missing() {
 
 main() {
 	local miss
+	[ "${1-}" != deb ] || PACKAGES="$PACKAGES $DEB_PACKAGES"
 	miss=$(missing | xargs)
 	[ -n "$miss" ] || exit 0
 	if [ "$(id -u)" != 0 ]; then

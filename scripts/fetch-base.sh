@@ -36,14 +36,7 @@ fetch_from_shared() {
 }
 
 fetch_from_apt() {
-	local dst=$1 deb tmp
-	bullseye_update
-	deb=$(bullseye_download "$BASE_PKG=$BASE_VERSION" "$BULLSEYE_APT/download")
-	tmp=$(mktemp -d "$CACHE/deb.XXXXXX")
-	dpkg-deb -x "$deb" "$tmp" || die "cannot unpack $deb"
-	[ -f "$tmp/usr/src/$BASE_TARBALL" ] || die "$deb has no usr/src/$BASE_TARBALL"
-	mv "$tmp/usr/src/$BASE_TARBALL" "$dst.part"
-	rm -rf "$tmp" "$deb"
+	bullseye_extract "$BASE_PKG=$BASE_VERSION" "usr/src/$BASE_TARBALL" "$1.part"
 }
 
 main() {

@@ -1,17 +1,25 @@
 # shellcheck shell=bash
 # Common helpers for the module-BTF harness scripts. Source, do not run.
 
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 CACHE=${MODBTF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/modbtf}
 # kbuild refuses a source or output path with a space or a colon: a
 # checkout at such a path builds in the cache directory instead, in a
 # directory of its own.
 case $TOP in
-*[[:space:]:]*) BUILD=${BUILD:-$CACHE/build/$(printf '%s' "$TOP" | sha256sum | cut -c1-12)} ;;
+*[[:space:]:#\$\"\'\\]*) BUILD=${BUILD:-$CACHE/build/$(printf '%s' "$TOP" | sha256sum | cut -c1-12)} ;;
 *) BUILD=${BUILD:-$TOP/build} ;;
 esac
+BUILD=$(realpath -m -- "$BUILD")
 case $BUILD in
-*[[:space:]:]*) printf 'FAILED: BUILD=%s: kbuild cannot build in a path with a space or colon\n' "$BUILD" >&2; exit 1 ;;
+*[[:space:]:#\$\"\'\\]*)
+	printf 'FAILED: BUILD=%s: kbuild cannot build in a path with a space, colon, #, $, quote or backslash\n' "$BUILD" >&2
+	exit 1
+	;;
+/ | "$(realpath -m -- "$HOME")" | "$TOP" | "$(realpath -m -- "$CACHE")" | /usr | /tmp)
+	printf 'FAILED: BUILD=%s would be removed by make clean: choose a directory of its own\n' "$BUILD" >&2
+	exit 1
+	;;
 esac
 TREE=$BUILD/linux
 NPROC=$(nproc)
@@ -58,15 +66,26 @@ series_fingerprint() {
 	(cd "$TOP/patches" && cat series $(series_files) 2>/dev/null) | sha256sum | cut -c1-16
 }
 
-# The series' own bpftool (tools/bpf/bpftool of the tree), out of tree;
-# make rebuilds only what changed. Dies if the build fails.
+# build_bpftool [VMLINUX [SRC [OUT]]]: the series' own bpftool
+# (tools/bpf/bpftool of the tree SRC), out of tree in OUT; make rebuilds
+# only what changed. Dies if the build fails.
 BPFTOOL_OUT=$BUILD/out/bpftool
 build_bpftool() {
-	local vmlinux=${1:-$BUILD/out/default/vmlinux}
-	mkdir -p "$BPFTOOL_OUT"
-	run_logged "$BPFTOOL_OUT/build.log" "build of the series' bpftool" \
-		make -C "$TREE/tools/bpf/bpftool" OUTPUT="$BPFTOOL_OUT/" -j"$NPROC" \
+	local vmlinux=${1:-$BUILD/out/default/vmlinux} src=${2:-$TREE} out=${3:-$BPFTOOL_OUT}
+	mkdir -p "$out"
+	run_logged "$out/build.log" "build of bpftool in $src" \
+		make -C "$src/tools/bpf/bpftool" OUTPUT="$out/" -j"$NPROC" \
 		VMLINUX_BTF="$vmlinux" </dev/null
+}
+
+# merge_fragments SRC OUT FRAGMENT...: merge config fragments into
+# OUT/.config (kconfig's merge_config.sh, no make), logged.
+merge_fragments() {
+	local src=$1 out=$2
+	shift 2
+	run_logged "$out/config.log" "merge_config.sh" \
+		sh -c 'cd "$1" && shift && "$@"' _ "$out" \
+		"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$@"
 }
 
 # ccache makes rebuilds after a rebase of the work tree (which touches

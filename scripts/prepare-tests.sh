@@ -136,6 +136,8 @@ add_missing_btf() {
 	local out=$1 ko
 	for ko in "$ART"/*.ko; do
 		has_btf "$ko" && continue
+		! grep -qx CONFIG_DEBUG_INFO_BTF_MODULES=y "$out/.config" ||
+			die "$ko has no .BTF although the build has CONFIG_DEBUG_INFO_BTF_MODULES=y" "$ART/$(basename "$ko" .ko).log"
 		log "$(basename "$ko") has no .BTF (this kbuild makes none): adding pahole's BTF on $out/vmlinux"
 		pahole_btf "$ko" "$out/vmlinux" "$out" "$ART/tmp/added.btf" ||
 			die "pahole could not make BTF for $ko" "$ART/pahole-btf.log"
@@ -312,8 +314,8 @@ corpus() {
 # 19-selftests-btf.sh fails and says so.
 selftests() {
 	rm -rf "$ART/selftests"
-	if "$TOP/scripts/selftests.sh" "$1/vmlinux"; then
-		cp -a "$BUILD/tests/selftests/run" "$ART/selftests"
+	if "$TOP/scripts/selftests.sh" "$1/vmlinux" "$ART.selftests"; then
+		cp -a "$ART.selftests/run" "$ART/selftests"
 	else
 		log "no BTF selftests for the guest: 19-selftests-btf.sh will fail"
 	fi
@@ -321,6 +323,7 @@ selftests() {
 
 main() {
 	local variant=${1:-default} out m
+	variant_check "$variant"
 	out=$BUILD/out/$variant
 	ART=$BUILD/tests/$variant
 	[ -f "$out/vmlinux" ] || die "no $variant kernel in $out (make build first)"

@@ -5,11 +5,12 @@
 # struct bpf_btf_info as the series extends it). Out of tree, in
 # build/tests/selftests; run `test_progs -t btf` in build/tests/selftests/run.
 #
-#   selftests.sh [VMLINUX]
+#   selftests.sh [VMLINUX [DIR]]
 #
 # VMLINUX (default: the default variant's) gives vmlinux.h, which only
-# test_ksyms_btf*.c include; their programs are CO-RE, so one build serves
-# every variant.
+# test_ksyms_btf*.c include. DIR (default build/tests/selftests) holds the
+# build; prepare-tests.sh gives each variant its own, built on its own
+# vmlinux, so that what a variant tests depends on nothing else.
 #
 # test_progs is reduced to the tests whose names contain "btf" (those that
 # `test_progs -t btf` selects in a full build: btf.c is the old test_btf),
@@ -21,7 +22,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 SRC=$TREE/tools/testing/selftests/bpf
-SELF=$BUILD/tests/selftests
+SELF=${2:-$BUILD/tests/selftests}
 SCRATCH=$SELF/tree
 OUT=$SELF/out
 RUN=$SELF/run
@@ -133,7 +134,7 @@ assemble() {
 main() {
 	local vmlinux=${1:-$BUILD/out/default/vmlinux} stamp t0 tool
 	[ -d "$SRC/prog_tests" ] || die "no $SRC (make tree first)"
-	[ -f "$vmlinux" ] || die "no $vmlinux for vmlinux.h (build the default kernel first)"
+	[ -f "$vmlinux" ] || die "no $vmlinux for vmlinux.h (build the kernel first)"
 	vmlinux=$(realpath "$vmlinux")
 	for tool in clang llc; do
 		command -v "$tool" >/dev/null || die "no $tool: the selftests' BPF programs need clang and llc"

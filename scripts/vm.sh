@@ -2,7 +2,7 @@
 # Boot a built kernel under QEMU and run one command inside it.
 #
 #   vm.sh [-v VARIANT] [-t SECONDS] [-m MEM] [-e VAR=VALUE]... [-n] [--] COMMAND...
-#   vm.sh [-v VARIANT] [-m MEM] [-e VAR=VALUE]... -s
+#   vm.sh [-v VARIANT] [-t SECONDS] [-m MEM] [-e VAR=VALUE]... -s
 #
 #   -v VARIANT  kernel of build/out/VARIANT (default: default)
 #   -t SECONDS  stop the guest after this long (default 600; -s: none)
@@ -11,7 +11,8 @@
 #               -e MODBTF_CYCLES=50
 #   -s          an interactive shell in the guest instead of a command;
 #               Ctrl-C goes to the guest, "exit" or Ctrl-D ends the VM
-#   -n          print the QEMU command line and exit, without booting
+#   -n          print the QEMU command line a run would use, without
+#               booting (its run directory and cmd file are not made)
 #   -h          this help
 #
 # The host root is shared read-only over 9p, with a writable tmpfs over
@@ -37,7 +38,7 @@ QEMU_PID=
 # Kernel splats that fail a run, as extended regular expressions.
 SPLATS='WARNING:|BUG:|KASAN:|UBSAN:|Oops|general protection fault|Kernel panic|suspicious RCU usage|possible recursive locking|circular locking|inconsistent lock state|unreferenced object|new suspected memory leaks|Call Trace:|INFO: task .* blocked|hung_task'
 
-usage() { sed -n '4,26s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '4,/^# MODBTF_ACCEL/s/^# \{0,1\}//p' "$0"; }
 
 # A value inside a QEMU -option list: commas are doubled.
 qarg() { printf '%s' "${1//,/,,}"; }
@@ -109,11 +110,15 @@ write_cmd() {
 	} >"$rundir/cmd"
 }
 
-# Ctrl-C (or a TERM) stops QEMU, not just this script.
+# on_signal STATUS: Ctrl-C (INT), TERM or HUP stops QEMU, not just this
+# script, and exits with 128 + the signal's number.
 on_signal() {
-	[ -z "$QEMU_PID" ] || kill "$QEMU_PID" 2>/dev/null || true
+	if [ -n "$QEMU_PID" ]; then
+		kill "$QEMU_PID" 2>/dev/null || true
+		wait "$QEMU_PID" 2>/dev/null || true
+	fi
 	echo "vm.sh: stopped (QEMU killed)" >&2
-	exit 130
+	exit "$1"
 }
 
 # run_qemu: QEMU in the background of this shell, so that a signal here
@@ -122,7 +127,9 @@ run_qemu() {
 	local rc=0 limit=()
 	[ -z "$TIMEOUT" ] || limit=(timeout -k 5 "$TIMEOUT")
 	if [ "$SHELL_MODE" = 1 ]; then
-		# the terminal belongs to QEMU (it sets it raw)
+		# The terminal belongs to QEMU (it sets it raw): in the
+		# foreground process group, or it stops on SIGTTOU.
+		[ -z "$TIMEOUT" ] || limit=(timeout --foreground -k 5 "$TIMEOUT")
 		"${limit[@]}" "${QEMU[@]}" 2>"$RUNDIR/qemu.log" || rc=$?
 		return $rc
 	fi
@@ -170,10 +177,8 @@ main() {
 		-t) TIMEOUT=$2; shift 2 ;;
 		-m) MEM=$2; shift 2 ;;
 		-e)
-			case $2 in
-			[A-Za-z_]*=*) ENVS+=("$2") ;;
-			*) die "-e wants VAR=VALUE, not '$2'" ;;
-			esac
+			[[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "-e wants VAR=VALUE, not '$2'"
+			ENVS+=("$2")
 			shift 2
 			;;
 		-s) SHELL_MODE=1; shift ;;
@@ -194,14 +199,18 @@ main() {
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is not installed"
 	# One directory per run, so that runs side by side do not collide
 	RUNDIR=$BUILD/run/$VARIANT-$(date +%Y%m%d-%H%M%S)-$$
+	trap 'on_signal 130' INT
+	trap 'on_signal 143' TERM
+	trap 'on_signal 129' HUP
+	ACCEL=$(pick_accel "$out")
 	if [ "$PRINT_ONLY" = 1 ]; then
-		qemu_args "${MODBTF_ACCEL:-tcg}" "$out" "$RUNDIR"
+		# What a run would start; the run directory with its cmd
+		# file is made by the run itself.
+		qemu_args "$ACCEL" "$out" "$RUNDIR"
 		printf '%q ' "${QEMU[@]}"
 		echo
 		return 0
 	fi
-	ACCEL=$(pick_accel "$out")
-	trap on_signal INT TERM
 	boot "$out" "$RUNDIR" "$@"
 }
 

@@ -13,21 +13,21 @@ for o in json.load(sys.stdin):
 }
 
 load_ko btf_test
-bpftool btf show >/tmp/show.txt
-cat /tmp/show.txt
-vm_line=$(grep '\[vmlinux\]' /tmp/show.txt) || fail "no [vmlinux] in bpftool btf show"
-mod_line=$(grep '\[btf_test\]' /tmp/show.txt) || fail "no [btf_test] in bpftool btf show"
+bpftool btf show >$SCRATCH/show.txt
+cat $SCRATCH/show.txt
+vm_line=$(grep '\[vmlinux\]' $SCRATCH/show.txt) || fail "no [vmlinux] in bpftool btf show"
+mod_line=$(grep '\[btf_test\]' $SCRATCH/show.txt) || fail "no [btf_test] in bpftool btf show"
 mod_size=$(stat -c %s "$(art btf_test.btf)")
 expect_match "vmlinux line" "[0-9]+: name \[vmlinux\]  size ${vmlinux_size}B" "$vm_line"
 expect_match "btf_test line" "[0-9]+: name \[btf_test\]  size ${mod_size}B" "$mod_line"
 vm_id=${vm_line%%:*} mod_id=${mod_line%%:*}
 
-show_json >/tmp/show-json.txt
-cat /tmp/show-json.txt
+show_json >$SCRATCH/show-json.txt
+cat $SCRATCH/show-json.txt
 expect_eq "JSON for vmlinux" "$vm_id vmlinux true $vmlinux_size" \
-	"$(grep ' vmlinux ' /tmp/show-json.txt)"
+	"$(grep ' vmlinux ' $SCRATCH/show-json.txt)"
 expect_eq "JSON for btf_test" "$mod_id btf_test true $mod_size" \
-	"$(grep ' btf_test ' /tmp/show-json.txt)"
+	"$(grep ' btf_test ' $SCRATCH/show-json.txt)"
 
 rm_mod btf_test
 ! bpftool btf show | grep -q 'btf_test' || fail "bpftool btf show lists btf_test after rmmod"

@@ -21,7 +21,7 @@ check_bad() {
 	local ko mark rc=0 line
 	ko=$(art "$1")
 	mark=$(klog_mark)
-	insmod "$ko" 2>/tmp/insmod.err || rc=$?
+	insmod "$ko" 2>$SCRATCH/insmod.err || rc=$?
 	# unloaded at exit whatever fails below
 	[ "$rc" != 0 ] || _loaded+=(btf_test)
 	klog_since "$mark"
@@ -38,8 +38,8 @@ check_bad() {
 	else
 		[ "$rc" != 0 ] || fail "insmod $(basename "$ko") succeeded"
 		# kmod's insmod words EINVAL as "Invalid parameters"
-		[[ $(</tmp/insmod.err) == *"Invalid parameters"* ]] ||
-			fail "insmod: expected EINVAL, got: $(</tmp/insmod.err)"
+		[[ $(<$SCRATCH/insmod.err) == *"Invalid parameters"* ]] ||
+			fail "insmod: expected EINVAL, got: $(<$SCRATCH/insmod.err)"
 		! is_loaded btf_test || fail "btf_test is loaded"
 		expect_no_btf_file btf_test
 		expect_btf_ids "$1 refused" "$base_ids" -btf_test

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 cycles=${MODBTF_CYCLES:-300}
 limit=400	# seconds: the background loops stop by then whatever happens
-stop=/tmp/lifecycle.stop
+stop=$SCRATCH/lifecycle.stop
 f=/sys/kernel/btf/btf_test
 kmemleak=/sys/kernel/debug/kmemleak
 rm -f "$stop"
@@ -27,24 +27,24 @@ fi
 
 # The walker niced: it races with the cycles, but leaves the reader and
 # the cycles most of the CPU time
-"$tool" read "$f" "$btf" "$stop" "$limit" >/tmp/reader.out 2>&1 &
+"$tool" read "$f" "$btf" "$stop" "$limit" >$SCRATCH/reader.out 2>&1 &
 reader=$!
-nice -n 10 "$tool" stress "$stop" "$limit" >/tmp/walker.out 2>&1 &
+nice -n 10 "$tool" stress "$stop" "$limit" >$SCRATCH/walker.out 2>&1 &
 walker=$!
 at_exit "touch $stop; kill $reader $walker 2>/dev/null; wait"
 
 _loaded+=(btf_test)
 t0=$SECONDS
-"$tool" cycle "$ko" btf_test "$cycles" >/tmp/cycle.out || fail "load/unload cycles failed"
-expect_eq "load/unload cycles done" "cycles=$cycles" "$(cat /tmp/cycle.out)"
+"$tool" cycle "$ko" btf_test "$cycles" >$SCRATCH/cycle.out || fail "load/unload cycles failed"
+expect_eq "load/unload cycles done" "cycles=$cycles" "$(cat $SCRATCH/cycle.out)"
 echo "$cycles cycles in $((SECONDS - t0)) s"
 
 touch "$stop"
-wait "$reader" || { cat /tmp/reader.out; fail "the sysfs reader failed"; }
-wait "$walker" || { cat /tmp/walker.out; fail "the BTF ID walker failed"; }
-cat /tmp/reader.out /tmp/walker.out
-[ "$(fact /tmp/reader.out sysfs.reads_ok)" -gt 0 ] || fail "the reader never read $f"
-[ "$(fact /tmp/walker.out stress.module_btf_seen)" -gt 0 ] || fail "the walker never saw module BTF"
+wait "$reader" || { cat $SCRATCH/reader.out; fail "the sysfs reader failed"; }
+wait "$walker" || { cat $SCRATCH/walker.out; fail "the BTF ID walker failed"; }
+cat $SCRATCH/reader.out $SCRATCH/walker.out
+[ "$(fact $SCRATCH/reader.out sysfs.reads_ok)" -gt 0 ] || fail "the reader never read $f"
+[ "$(fact $SCRATCH/walker.out stress.module_btf_seen)" -gt 0 ] || fail "the walker never saw module BTF"
 
 expect_btf_ids "after $cycles cycles" "$base_ids" -btf_test
 expect_eq "files in /sys/kernel/btf" vmlinux "$(ls /sys/kernel/btf)"

@@ -25,11 +25,11 @@ check_hidden_during_init() {
 }
 
 echo "== init fails with -ENODEV"
-insmod "$ko" init_errno=19 2>/tmp/insmod.err &
+insmod "$ko" init_errno=19 2>$SCRATCH/insmod.err &
 pid=$!
 check_hidden_during_init
 ! wait "$pid" || { _loaded+=(btf_initgate); fail "insmod succeeded, init should fail"; }
-[[ $(</tmp/insmod.err) == *"No such device"* ]] || fail "insmod: expected ENODEV, got: $(</tmp/insmod.err)"
+[[ $(<$SCRATCH/insmod.err) == *"No such device"* ]] || fail "insmod: expected ENODEV, got: $(<$SCRATCH/insmod.err)"
 ! is_loaded btf_initgate || fail "btf_initgate is loaded after its init failed"
 expect_no_btf_file btf_initgate
 expect_btf_ids "after the failed load" "$base_ids" -btf_initgate

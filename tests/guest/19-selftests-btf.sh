@@ -8,7 +8,7 @@
 # Subtests of each test (the others have none)
 declare -A SUBTESTS=([btf]=184 [btf_dump]=8 [btf_map_in_map]=2
 	[btf_skc_cls_ingress]=2 [ksyms_btf]=2)
-out=/tmp/test_progs.out
+out=$SCRATCH/test_progs.out
 
 dir=$MODBTF_ART/selftests
 [ -x "$dir/test_progs" ] ||

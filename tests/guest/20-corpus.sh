@@ -60,7 +60,7 @@ kernel_refused() {
 load_all() {
 	local mark t0=$SECONDS
 	mark=$(klog_mark)
-	modprobe -a "${names[@]}" 2>/tmp/corpus-modprobe.err || true
+	modprobe -a "${names[@]}" 2>$SCRATCH/corpus-modprobe.err || true
 	klog_since "$mark"
 	kernel_refused
 	echo "modprobe -a of ${#names[@]} modules: $((SECONDS - t0)) s"
@@ -113,10 +113,10 @@ check_loaded() {
 		art+=("$MODBTF_ART/corpus/$name.btf")
 	done
 	mapfile -t sizes <<<"$(stat -c %s "${sys[@]}")"
-	cat "${sys[@]}" >/tmp/corpus-sysfs.bin
-	cat "${art[@]}" >/tmp/corpus-dot-btf.bin
+	cat "${sys[@]}" >$SCRATCH/corpus-sysfs.bin
+	cat "${art[@]}" >$SCRATCH/corpus-dot-btf.bin
 	# Sizes equal one by one and the concatenations equal: each file is
-	if ! cmp -s /tmp/corpus-sysfs.bin /tmp/corpus-dot-btf.bin; then
+	if ! cmp -s $SCRATCH/corpus-sysfs.bin $SCRATCH/corpus-dot-btf.bin; then
 		for i in "${!have[@]}"; do
 			cmp -s "${sys[i]}" "${art[i]}" || failed[${have[i]}]="${sys[i]} differs from its .BTF"
 		done
@@ -149,7 +149,7 @@ unload_new() {
 			[ -n "${before[$name]-}" ] || new+=("$name")
 		done
 		[ ${#new[@]} -gt 0 ] || break
-		rmmod "${new[@]}" 2>/tmp/corpus-rmmod.err || true
+		rmmod "${new[@]}" 2>$SCRATCH/corpus-rmmod.err || true
 	done
 	loaded_now
 	for name in "${names[@]}"; do
@@ -160,7 +160,7 @@ unload_new() {
 		fi
 	done
 	echo "unloaded; left loaded: ${left[*]:-none}"
-	[ ${#left[@]} = 0 ] || sed 's/^/    /' /tmp/corpus-rmmod.err
+	[ ${#left[@]} = 0 ] || sed 's/^/    /' $SCRATCH/corpus-rmmod.err
 	[ ${#stale[@]} = 0 ] || fail "unloaded, but /sys/kernel/btf has: ${stale[*]}"
 }
 

@@ -18,9 +18,9 @@ for line in "${KLOG[@]}"; do
 done
 expect_btf_file btf_test shapes/shapes.btf
 expect_btf_ids "shapes loaded" $((base_ids + 1)) +btf_test
-bpftool btf dump file /sys/kernel/btf/btf_test >/tmp/shapes.dump ||
+bpftool btf dump file /sys/kernel/btf/btf_test >$SCRATCH/shapes.dump ||
 	fail "bpftool btf dump file /sys/kernel/btf/btf_test failed"
-diff -u "$(art shapes/expect)" /tmp/shapes.dump || fail "bpftool shows other types than were loaded"
-echo "$(grep -c '^\[' /tmp/shapes.dump) types of every shape verified and read back"
+diff -u "$(art shapes/expect)" $SCRATCH/shapes.dump || fail "bpftool shows other types than were loaded"
+echo "$(grep -c '^\[' $SCRATCH/shapes.dump) types of every shape verified and read back"
 rm_mod btf_test
 expect_no_btf_file btf_test

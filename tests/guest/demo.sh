@@ -14,11 +14,11 @@ _loaded+=(btf_test)
 step ls -l /sys/kernel/btf
 step bpftool btf show
 printf '\n$ bpftool btf dump file /sys/kernel/btf/btf_test format c\n'
-bpftool btf dump file /sys/kernel/btf/btf_test format c >/tmp/btf_test.h
-head -n 12 /tmp/btf_test.h
-echo "... ($(wc -l </tmp/btf_test.h) lines: vmlinux's types come first, as the base; then the module's own:)"
-grep -q '^struct btf_test_obj {$' /tmp/btf_test.h
-sed -n '/^struct btf_test_inner {$/,$p' /tmp/btf_test.h | head -n 30
+bpftool btf dump file /sys/kernel/btf/btf_test format c >$SCRATCH/btf_test.h
+head -n 12 $SCRATCH/btf_test.h
+echo "... ($(wc -l <$SCRATCH/btf_test.h) lines: vmlinux's types come first, as the base; then the module's own:)"
+grep -q '^struct btf_test_obj {$' $SCRATCH/btf_test.h
+sed -n '/^struct btf_test_inner {$/,$p' $SCRATCH/btf_test.h | head -n 30
 printf '\n$ core_loader core.bpf.o /sys/kernel/debug/btf_test/trigger 1\n'
 echo "(a CO-RE kprobe on btf_test_touch() reading struct btf_test_obj, a type only the module's BTF has)"
 "$(art core_loader)" "$(art core.bpf.o)" /sys/kernel/debug/btf_test/trigger 1

@@ -48,6 +48,10 @@ _at_exit=()
 # at_exit CMD...: run CMD when the test exits (eval'd; last registered first).
 at_exit() { _at_exit+=("$*"); }
 
+# A scratch directory of the test's own: the guest's /tmp shows the
+# host's, whose files must neither be overwritten nor read by mistake.
+SCRATCH=$(mktemp -d /tmp/modbtf-test.XXXXXX)
+
 _loaded=()
 _lib_exit() {
 	local rc=$? i m
@@ -57,6 +61,7 @@ _lib_exit() {
 	for m in "${_loaded[@]}"; do
 		unload "$m" 2>/dev/null || true
 	done
+	rm -rf "$SCRATCH"
 	exit "$rc"
 }
 trap _lib_exit EXIT
