@@ -9,6 +9,14 @@
 declare -A SUBTESTS=([btf]=184 [btf_dump]=8 [btf_map_in_map]=2
 	[btf_skc_cls_ingress]=2 [ksyms_btf]=2)
 out=$SCRATCH/test_progs.out
+# pahole 1.18 to 1.21 (Debian 11 has 1.20) encode no variables: kbuild
+# passes --skip_encoding_btf_vars (scripts/pahole-flags.sh). Without a
+# VAR in vmlinux BTF, ksyms_btf can only skip: it is left out, by name.
+without=
+if ! bpftool btf dump file /sys/kernel/btf/vmlinux | grep -qm1 "^\[[0-9]*\] VAR "; then
+	echo "vmlinux BTF has no variables (pahole older than 1.22): not running ksyms_btf"
+	without=ksyms_btf
+fi
 
 dir=$MODBTF_ART/selftests
 [ -x "$dir/test_progs" ] ||
@@ -21,7 +29,7 @@ command -v ping >/dev/null || fail "no ping on the host (iputils-ping): snprintf
 
 cd "$dir"
 rc=0
-./test_progs -t btf >"$out" 2>&1 || rc=$?
+./test_progs -t btf ${without:+-b "$without"} >"$out" 2>&1 || rc=$?
 
 # Each test's number (#N name:OK), its subtests that passed (#N/M name:OK)
 # and the summary
@@ -51,6 +59,7 @@ read -r passed subpassed skipped failed <<<"${summary[*]}"
 short=
 ntests=0
 while read -r t; do
+	[ "$t" != "$without" ] || continue
 	ntests=$((ntests + 1))
 	[ -n "${num[$t]-}" ] || { short="$short $t(did not run)"; continue; }
 	got=${subs[${num[$t]}]:-0}
