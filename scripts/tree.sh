@@ -39,12 +39,20 @@ extract_base() {
 	sed -i '${/^#$/d}' "$dir/.gitignore"
 }
 
+# no_auto_gc DIR: git in DIR never starts a gc in the background, which
+# would still be writing into DIR when the harness removes or replaces it.
+no_auto_gc() {
+	git -C "$1" config gc.auto 0
+	git -C "$1" config gc.autoDetach false
+}
+
 commit_base() {
 	local dir=$1
 	git -C "$dir" init -q -b master
 	git -C "$dir" config user.name "$GIT_AUTHOR_NAME"
 	git -C "$dir" config user.email "$GIT_AUTHOR_EMAIL"
 	git -C "$dir" config core.abbrev 12
+	no_auto_gc "$dir"
 	# -f: every file of the tarball is source, including the ones the
 	# kernel's own .gitignore rules match (.gitignore files, .mailmap...)
 	git -C "$dir" add -A -f
@@ -145,6 +153,7 @@ main() {
 	if [ "$series" = rebase ]; then
 		rebase_tree "$dir"
 	elif [ -d "$dir/.git" ] && git -C "$dir" rev-parse -q --verify modbtf-base >/dev/null; then
+		no_auto_gc "$dir"
 		if base_changed "$dir"; then
 			[ "$series" = none ] || ! has_local_commits "$dir" ||
 				die "base.conf names another base than $dir was made from, and $dir has commits not in patches/: make export first, then make tree"
