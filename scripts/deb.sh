@@ -29,6 +29,8 @@ set -eu
 OUT=$BUILD/out/deb
 DEBS=$BUILD/deb
 MODULES=${MODBTF_DEB_MODULES-$TOP/config/debian-modules.list}
+# The variant's fragment (scripts/variants.sh), merged with MODBTF_DEB_QEMU=1
+QEMU_FRAGMENT=$TOP/config/$(variant_fragment_names deb).config
 
 # Debian's amd64 configuration, cached: Debian 11 will leave the archive.
 debian_config() {
@@ -70,11 +72,11 @@ configure() {
 		run_logged "$OUT/config.log" "make localmodconfig" kmake LSMOD="$OUT/lsmod" localmodconfig
 	fi
 	if [ "${MODBTF_DEB_QEMU:-0}" = 1 ]; then
-		merge_fragments "$TREE" "$OUT" "$TOP/config/deb-qemu.config"
+		merge_fragments "$TREE" "$OUT" "$QEMU_FRAGMENT"
 	fi
 	run_logged "$OUT/config.log" "make olddefconfig" kmake olddefconfig
 	printf 'CONFIG_DEBUG_INFO_BTF=y\nCONFIG_DEBUG_INFO_BTF_MODULES=y\n' >"$OUT/want.config"
-	[ "${MODBTF_DEB_QEMU:-0}" = 1 ] && cat "$TOP/config/deb-qemu.config" >>"$OUT/want.config"
+	[ "${MODBTF_DEB_QEMU:-0}" != 1 ] || cat "$QEMU_FRAGMENT" >>"$OUT/want.config"
 	check_config "$cfg" "$OUT/want.config" ||
 		die "Debian's configuration does not give module BTF here (pahole missing or too old?)" "$cfg"
 }

@@ -7,7 +7,8 @@
 #   debug    the series applied; plus KASAN, lockdep, kmemleak
 #   stock    the pristine base (negative control); VM and BPF fragments
 #   each     build/each, one commit of the series (build-each.sh)
-#   deb      Debian 11's own configuration, packaged (deb.sh, make deb)
+#   deb      Debian 11's own configuration, packaged (deb.sh, make deb);
+#            its fragment is merged only with MODBTF_DEB_QEMU=1
 #
 # To add a variant: its name in VARIANTS, a line in each function below
 # and its fragments in config/; build.sh, vm.sh and suite.sh take it from
