@@ -33,7 +33,7 @@ main() {
 	trap 'rm -rf "$tmp"' EXIT
 	git -C "$TREE" format-patch -q -o "$tmp" --cover-letter --zero-commit \
 		--no-signature --abbrev=12 --base=modbtf-base \
-		--subject-prefix="PATCH 5.10 v2" modbtf-base..HEAD
+		--subject-prefix="PATCH 5.10 v3" modbtf-base..HEAD
 	if [ -f "$old" ]; then
 		cover_part text "$old" >"$tmp/text"
 		awk -v subj="$(cover_part subject "$old")" -v date="$(cover_part date "$old")" \
