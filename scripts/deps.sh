@@ -6,7 +6,8 @@ set -eu
 
 PACKAGES="make gcc libc6-dev bc bison flex libelf-dev libssl-dev dwarves
 binutils xz-utils git perl python3 bpftool libbpf-dev clang llvm
-qemu-system-x86 kmod cpio rsync iproute2 iputils-ping util-linux coreutils ccache"
+qemu-system-x86 kmod cpio rsync iproute2 iputils-ping util-linux coreutils ccache
+bpftrace"
 # and for make deb (deps.sh deb)
 DEB_PACKAGES="openssl dpkg-dev fakeroot debootstrap"
 

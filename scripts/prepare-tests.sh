@@ -24,6 +24,8 @@ FUNCPROTO_MUST="virtio_net failover"
 FUNCPROTO_IF_BUILT="net_failover scsi_transport_fc libiscsi iscsi_tcp nvram"
 CORPUS_MIN_LOADED=150
 
+# build_ext_module OUT ART NAME: tests/modules/NAME with make M=; every
+# module its Kbuild makes (one directory may build several) goes to ART.
 build_ext_module() {
 	local out=$1 art=$2 name=$3 dir
 	dir=$art/src/$name
@@ -31,7 +33,7 @@ build_ext_module() {
 	cp "$TOP/tests/modules/$name"/* "$dir/"
 	run_logged "$art/$name.log" "make M= of tests/modules/$name" \
 		make -C "$out" M="$dir" modules
-	cp "$dir/$name.ko" "$art/"
+	cp "$dir"/*.ko "$art/"
 }
 
 # has_btf ELF: does ELF have a .BTF section?
@@ -85,10 +87,40 @@ build_programs() {
 		gcc -O2 -Wall -Werror -o "$ART/core_loader" "$PROGS/core_loader.c" -lbpf
 	run_logged "$ART/progs.log" "build of tests/progs/show_void.c (needs libbpf-dev)" \
 		gcc -O2 -Wall -Werror -o "$ART/show_void" "$PROGS/show_void.c" -lbpf
-	run_logged "$ART/progs.log" "clang -target bpf of tests/progs/core.bpf.c" \
+	run_logged "$ART/progs.log" "build of tests/progs/attach_btf.c (needs libbpf-dev)" \
+		gcc -O2 -Wall -Werror -o "$ART/attach_btf" "$PROGS/attach_btf.c" -lbpf
+	bpf_object core
+	bpf_object attach
+	# The skeleton is generated, into $ART, not the source tree
+	run_logged "$ART/progs.log" "bpftool gen skeleton of attach.bpf.o" \
+		sh -c 'bpftool gen skeleton "$1" name attach >"$2"' _ \
+		"$ART/attach.bpf.o" "$ART/attach.skel.h"
+	run_logged "$ART/progs.log" "build of tests/progs/attach_loader.c (needs libbpf-dev)" \
+		gcc -O2 -Wall -Werror -I"$ART" -I"$PROGS" -o "$ART/attach_loader" \
+		"$PROGS/attach_loader.c" -lbpf
+}
+
+# bpf_object NAME: tests/progs/NAME.bpf.c into $ART/NAME.bpf.o
+bpf_object() {
+	run_logged "$ART/progs.log" "clang -target bpf of tests/progs/$1.bpf.c" \
 		clang -target bpf -g -O2 -D__TARGET_ARCH_x86 \
 		-I/usr/include/x86_64-linux-gnu -I"$PROGS" \
-		-c "$PROGS/core.bpf.c" -o "$ART/core.bpf.o"
+		-c "$PROGS/$1.bpf.c" -o "$ART/$1.bpf.o"
+}
+
+# attach_module_checks OUT: btf_attach_hit is what the attach tests need in
+# both btf_attach modules: a global function of that exact name in the
+# symbol table (not inlined, not a renamed clone), and a FUNC in the
+# module's BTF.
+attach_module_checks() {
+	local out=$1 m
+	for m in btf_attach btf_attach_b; do
+		nm "$ART/$m.ko" | grep -q ' T btf_attach_hit$' ||
+			die "$m.ko has no global symbol btf_attach_hit" "$ART/btf_attach.log"
+		bpftool --base-btf "$out/vmlinux" btf dump file "$ART/$m.ko" 2>/dev/null |
+			grep -q "] FUNC 'btf_attach_hit' " ||
+			die "the BTF of $m.ko has no FUNC btf_attach_hit"
+	done
 }
 
 # Where struct btf_test_obj's members are, from the module's DWARF: what
@@ -345,6 +377,7 @@ main() {
 	: >"$ART/pahole-btf.log"
 	add_missing_btf "$out"
 	extract_btf "$out"
+	attach_module_checks "$out"
 	if [ -f "$ART/btf_test.btf" ]; then
 		bad_modules
 		foreign_module "$out"

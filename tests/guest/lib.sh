@@ -203,3 +203,71 @@ expect_btf_ids() {
 		esac
 	done
 }
+
+# has_line FILE LINE: does FILE have a line that is exactly LINE?
+has_line() {
+	local l
+	[ -f "$1" ] || return 1
+	while IFS= read -r l; do
+		[ "$l" != "$2" ] || return 0
+	done <"$1"
+	return 1
+}
+
+declare -A HOLD_PID HOLD_FD
+# hold_start NAME WORD CMD...: run CMD in the background with its stdin
+# on a FIFO that this shell holds open (hold_stop closes it), its stdout
+# in $SCRATCH/NAME.out and its stderr in $SCRATCH/NAME.err. Returns 0
+# once CMD has printed the line WORD; 1 if it exits without, or has not
+# within 60 s.
+hold_start() {
+	local name=$1 word=$2 fifo=$SCRATCH/$1.fifo fd f i
+	shift 2
+	rm -f "$fifo" "$SCRATCH/$name.out" "$SCRATCH/$name.err"
+	mkfifo "$fifo"
+	(
+		# not the other holders' FIFOs: they would never see EOF
+		for f in "${HOLD_FD[@]}"; do
+			exec {f}>&-
+		done
+		exec "$@"
+	) <"$fifo" >"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" &
+	HOLD_PID[$name]=$!
+	exec {fd}>"$fifo"
+	HOLD_FD[$name]=$fd
+	at_exit "hold_stop $name"
+	for ((i = 0; i < 600; i++)); do
+		has_line "$SCRATCH/$name.out" "$word" && return 0
+		kill -0 "${HOLD_PID[$name]}" 2>/dev/null || break
+		sleep 0.1
+	done
+	has_line "$SCRATCH/$name.out" "$word"
+}
+
+# hold_stop NAME: close the stdin of what hold_start NAME started, and
+# wait for it: its exit status.
+hold_stop() {
+	local fd=${HOLD_FD[$1]-}
+	[ -n "$fd" ] || return 0
+	exec {fd}>&-
+	unset "HOLD_FD[$1]"
+	wait "${HOLD_PID[$1]}"
+}
+
+# show_file FILE [PREFIX]: FILE's lines, indented, for a failure's context.
+show_file() {
+	local l
+	[ -f "$1" ] || return 0
+	while IFS= read -r l; do
+		echo "    ${2-}$l"
+	done <"$1"
+}
+
+# expect_no_splat: no kernel warning, bug or oops in KLOG (klog_since).
+expect_no_splat() {
+	local line
+	for line in "${KLOG[@]}"; do
+		[[ ! $line =~ BUG:|WARNING:|Call\ Trace|Oops|general\ protection ]] ||
+			fail "kernel log: $line"
+	done
+}
