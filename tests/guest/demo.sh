@@ -22,5 +22,11 @@ sed -n '/^struct btf_test_inner {$/,$p' $SCRATCH/btf_test.h | head -n 30
 printf '\n$ core_loader core.bpf.o /sys/kernel/debug/btf_test/trigger 1\n'
 echo "(a CO-RE kprobe on btf_test_touch() reading struct btf_test_obj, a type only the module's BTF has)"
 "$(art core_loader)" "$(art core.bpf.o)" /sys/kernel/debug/btf_test/trigger 1
-step rmmod btf_test veth
+step insmod "$(art btf_attach.ko)"
+_loaded+=(btf_attach)
+printf '\n$ attach_loader -p fentry,fexit /sys/kernel/debug/btf_attach/trigger 5\n'
+echo "(libbpf 1.1 attaches fentry and fexit programs to btf_attach_hit(), a function of the"
+echo " module, through the module's BTF; fentry reads arg->tag, a struct only the module has)"
+"$(art attach_loader)" -p fentry,fexit /sys/kernel/debug/btf_attach/trigger 5 | grep -v '^\(fmod_ret\|tp_btf\|raw_tp\)_'
+step rmmod btf_test btf_attach veth
 step ls -l /sys/kernel/btf
