@@ -11,7 +11,6 @@ cycles=${MODBTF_CYCLES:-300}
 limit=400	# seconds: the background loops stop by then whatever happens
 stop=$SCRATCH/lifecycle.stop
 f=/sys/kernel/btf/btf_test
-kmemleak=/sys/kernel/debug/kmemleak
 rm -f "$stop"
 btf_scan
 base_ids=$BTF_COUNT
@@ -21,9 +20,7 @@ rm_mod btf_test
 ko=$(art btf_test.ko)
 btf=$(art btf_test.btf)
 tool=$(art btf_syscall)
-if config_on CONFIG_DEBUG_KMEMLEAK; then
-	echo clear >"$kmemleak"	# report only what this test leaks
-fi
+kmemleak_clear
 
 # The walker niced: it races with the cycles, but leaves the reader and
 # the cycles most of the CPU time
@@ -49,12 +46,4 @@ cat $SCRATCH/reader.out $SCRATCH/walker.out
 expect_btf_ids "after $cycles cycles" "$base_ids" -btf_test
 expect_eq "files in /sys/kernel/btf" vmlinux "$(ls /sys/kernel/btf)"
 
-if config_on CONFIG_DEBUG_KMEMLEAK; then
-	sleep 6		# kmemleak reports objects older than 5 s only
-	echo scan >"$kmemleak"
-	sleep 5
-	echo scan >"$kmemleak"
-	leaks=$(cat "$kmemleak")
-	[ -z "$leaks" ] || { printf '%s\n' "$leaks" | head -n 60; fail "kmemleak reports leaks"; }
-	echo "kmemleak: nothing leaked"
-fi
+expect_no_leaks

@@ -10,34 +10,6 @@
 # The contract with the kernel: the log line for a module that is gone
 msg_gone_re='module .*(not live|not loaded|is gone)'
 A=btf_attach
-refcnt=/sys/module/$A/refcnt
-
-# expect_busy: rmmod A fails for the attachment; A keeps working.
-expect_busy() {
-	local n
-	read -r n <$refcnt
-	[ "$n" -gt 0 ] || fail "$A's refcnt is $n while a program is attached"
-	! rmmod $A 2>$SCRATCH/rmmod.err || fail "rmmod $A succeeded while a program is attached"
-	[[ $(<$SCRATCH/rmmod.err) == *"in use"* ]] || fail "rmmod: expected 'in use', got: $(<$SCRATCH/rmmod.err)"
-	is_loaded $A || fail "$A is gone after a failed rmmod"
-	expect_trigger $A 4 $((TAG[$A] + 4))
-	echo "refcnt $n, rmmod refused"
-}
-
-# unload_when_free: once the refcount is 0 (programs are freed after an
-# RCU grace period), rmmod; the module's BTF is gone.
-unload_when_free() {
-	local i n
-	for ((i = 0; i < 300; i++)); do
-		read -r n <$refcnt
-		[ "$n" != 0 ] || break
-		sleep 0.1
-	done
-	expect_eq "$A's refcnt after the program is gone" 0 "$n"
-	rm_mod $A
-	expect_no_btf_file $A
-	expect_btf_ids "after rmmod $A" "$base_ids" -$A
-}
 
 btf_scan
 base_ids=$BTF_COUNT
@@ -46,20 +18,20 @@ echo "== libbpf: fentry, fexit, fmod_ret attached"
 load_ko $A
 expect_module_works $A
 loader_hold libbpf /sys/kernel/debug/$A/trigger
-expect_busy
+expect_busy $A
 expect_trigger $A $FMOD_RET_X $FMOD_RET_VALUE
 hold_stop libbpf || fail "attach_loader -H failed: $(<$SCRATCH/libbpf.err)"
 expect_facts $SCRATCH/libbpf.out fentry_hits=2 fexit_hits=2 fmod_ret_hits=2
-unload_when_free
+unload_when_free $A "$base_ids"
 
 for kind in fentry fexit fmod_ret; do
 	echo "== $kind attached with attach_btf_obj_fd"
 	load_ko $A
 	tool_attach hold --btf $A --func btf_attach_hit --kind $kind
-	expect_busy
+	expect_busy $A
 	tool_release hold
 	expect_facts $SCRATCH/hold.out errno=0 attach_errno=0 hits=1
-	unload_when_free
+	unload_when_free $A "$base_ids"
 done
 
 # load_after MODE: hold A's BTF fd and the ID of btf_attach_hit, unload

@@ -106,3 +106,33 @@ loader_hold() {
 	show_file "$SCRATCH/$name.err" "| "
 	fail "attach_loader -H $* did not attach (libbpf: fentry/fexit/fmod_ret on a module function)"
 }
+
+# expect_busy MOD: rmmod MOD fails while a program holds it ("in use"),
+# and MOD keeps working.
+expect_busy() {
+	local n
+	read -r n </sys/module/$1/refcnt
+	[ "$n" -gt 0 ] || fail "$1's refcnt is $n while a program holds it"
+	! rmmod "$1" 2>"$SCRATCH/rmmod.err" || fail "rmmod $1 succeeded while a program holds it"
+	[[ $(<"$SCRATCH/rmmod.err") == *"in use"* ]] ||
+		fail "rmmod: expected 'in use', got: $(<"$SCRATCH/rmmod.err")"
+	is_loaded "$1" || fail "$1 is gone after a failed rmmod"
+	expect_trigger "$1" 4 $((TAG[$1] + 4))
+	echo "refcnt $n, rmmod refused"
+}
+
+# unload_when_free MOD BASE_IDS: once MOD's refcount is 0 (programs are
+# freed after an RCU grace period and a workqueue), rmmod MOD; its BTF is
+# gone, and the BTF IDs are BASE_IDS again.
+unload_when_free() {
+	local i n
+	for ((i = 0; i < 300; i++)); do
+		read -r n </sys/module/$1/refcnt
+		[ "$n" != 0 ] || break
+		sleep 0.1
+	done
+	expect_eq "$1's refcnt after the program is gone" 0 "$n"
+	rm_mod "$1"
+	expect_no_btf_file "$1"
+	expect_btf_ids "after rmmod $1" "$2" "-$1"
+}

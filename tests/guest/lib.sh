@@ -271,3 +271,24 @@ expect_no_splat() {
 			fail "kernel log: $line"
 	done
 }
+
+# kmemleak_clear: with kmemleak (the debug variant), forget what it found
+# so far, so that expect_no_leaks reports only what the test leaks.
+kmemleak_clear() {
+	config_on CONFIG_DEBUG_KMEMLEAK || return 0
+	echo clear >/sys/kernel/debug/kmemleak
+}
+
+# expect_no_leaks: with kmemleak, no unreferenced object since
+# kmemleak_clear.
+expect_no_leaks() {
+	local f=/sys/kernel/debug/kmemleak leaks
+	config_on CONFIG_DEBUG_KMEMLEAK || return 0
+	sleep 6		# kmemleak reports objects older than 5 s only
+	echo scan >"$f"
+	sleep 5
+	echo scan >"$f"
+	leaks=$(cat "$f")
+	[ -z "$leaks" ] || { printf '%s\n' "$leaks" | head -n 60; fail "kmemleak reports leaks"; }
+	echo "kmemleak: nothing leaked"
+}

@@ -21,6 +21,13 @@ struct btf_attach_arg {
 __u64 fentry_hits, fexit_hits, fmod_ret_hits, tp_btf_hits, raw_tp_hits;
 int fentry_tag, fentry_x, fexit_x, fexit_ret;
 int tp_btf_tag, tp_btf_x, raw_tp_tag, raw_tp_x;
+int ksym_hits, ksym_this_cpu, ksym_cpu0;
+
+/* The module's per-CPU variable: libbpf finds it in the module's BTF and
+ * passes the module's BTF FD in the ld_imm64 (insn[1].imm). __weak, so
+ * that the other programs of this object load where it is not found.
+ */
+extern int btf_attach_pcpu __ksym __weak;
 
 SEC("fentry/btf_attach_hit")
 int BPF_PROG(on_fentry, struct btf_attach_arg *arg, int x)
@@ -64,6 +71,20 @@ int BPF_PROG(on_raw_tp, int tag, int x)
 	__sync_fetch_and_add(&raw_tp_hits, 1);
 	raw_tp_tag = tag;
 	raw_tp_x = x;
+	return 0;
+}
+
+SEC("fentry/btf_attach_hit")
+int BPF_PROG(on_ksym, struct btf_attach_arg *arg, int x)
+{
+	int *p;
+
+	ksym_hits++;
+	p = bpf_this_cpu_ptr(&btf_attach_pcpu);
+	ksym_this_cpu = *p;
+	p = bpf_per_cpu_ptr(&btf_attach_pcpu, 0);
+	if (p)
+		ksym_cpu0 = *p;
 	return 0;
 }
 

@@ -9,7 +9,7 @@
  * TRIGGER  the module's debugfs trigger file; "result" is read from the
  *          same directory after each write
  * X        written to TRIGGER one after the other: result.X=the result
- * -p PROGS comma-separated: fentry,fexit,fmod_ret,tp_btf,raw_tp
+ * -p PROGS comma-separated: fentry,fexit,fmod_ret,tp_btf,raw_tp,ksym
  *          (default: fentry,fexit,fmod_ret); the others are not loaded
  * -t TARGET  bpf_program__set_attach_target(prog, 0, TARGET) for each
  *          fentry, fexit and fmod_ret program, instead of the SEC()
@@ -20,7 +20,8 @@
  *
  * Facts: fentry_hits, fentry_tag, fentry_x, fexit_hits, fexit_x,
  * fexit_ret, fmod_ret_hits, tp_btf_hits, tp_btf_tag, tp_btf_x,
- * raw_tp_hits, raw_tp_tag, raw_tp_x, result.X. On failure a line on
+ * raw_tp_hits, raw_tp_tag, raw_tp_x, ksym_hits, ksym_this_cpu,
+ * ksym_cpu0, result.X. On failure a line on
  * stderr and
  * exit status 1.
  */
@@ -107,6 +108,9 @@ static void print_facts(const struct attach *skel)
 	printf("raw_tp_hits=%llu\n", (unsigned long long)skel->bss->raw_tp_hits);
 	printf("raw_tp_tag=%d\n", skel->bss->raw_tp_tag);
 	printf("raw_tp_x=%d\n", skel->bss->raw_tp_x);
+	printf("ksym_hits=%d\n", skel->bss->ksym_hits);
+	printf("ksym_this_cpu=%d\n", skel->bss->ksym_this_cpu);
+	printf("ksym_cpu0=%d\n", skel->bss->ksym_cpu0);
 }
 
 struct prog {
@@ -126,7 +130,7 @@ int main(int argc, char **argv)
 	const char *progs = "fentry,fexit,fmod_ret", *target = NULL;
 	char *result, *dir;
 	struct attach *skel;
-	struct prog p[5];
+	struct prog p[6];
 	int hold = 0, c, i, err;
 	long value;
 
@@ -166,12 +170,13 @@ int main(int argc, char **argv)
 	p[2] = (struct prog) { "fmod_ret", skel->progs.on_fmod_ret, &skel->links.on_fmod_ret };
 	p[3] = (struct prog) { "tp_btf", skel->progs.on_tp_btf, &skel->links.on_tp_btf };
 	p[4] = (struct prog) { "raw_tp", skel->progs.on_raw_tp, &skel->links.on_raw_tp };
-	for (i = 0; i < 5; i++) {
+	p[5] = (struct prog) { "ksym", skel->progs.on_ksym, &skel->links.on_ksym };
+	for (i = 0; i < 6; i++) {
 		if (!selected(progs, p[i].name)) {
 			bpf_program__set_autoload(p[i].prog, false);
 			continue;
 		}
-		err = target && i < 3 ?
+		err = target && (i < 3 || i == 5) ?
 		      bpf_program__set_attach_target(p[i].prog, 0, target) : 0;
 		if (err) {
 			fprintf(stderr, "set_attach_target %s failed: %s (%d)\n",
@@ -184,7 +189,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "load failed: %s (%d)\n", strerror(-err), err);
 		return 1;
 	}
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		if (!selected(progs, p[i].name))
 			continue;
 		*p[i].link = bpf_program__attach(p[i].prog);
