@@ -1,6 +1,8 @@
-# Attach, trigger, detach, rmmod and insmod in a loop (MODBTF_CYCLES,
-# default 100), fentry, fexit and fmod_ret in turn, then rmmod/insmod
-# racing with program loads against the module's BTF. Every attached
+# Attach, trigger, detach, rmmod and insmod in a loop
+# (MODBTF_ATTACH_CYCLES, default 30: make check's slice; a cycle takes
+# about 7 s in the debug variant), fentry, fexit and fmod_ret in turn,
+# then as many rmmod/insmod racing with program loads against the
+# module's BTF. Every attached
 # program sees its call; rmmod fails while a program is attached and
 # succeeds after; a load that races with rmmod either loads or fails
 # with ENOENT ("not live"), EINVAL or because the module's BTF was not
@@ -10,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/attach-lib.sh"
 A=btf_attach
-cycles=${MODBTF_CYCLES:-100}
+cycles=${MODBTF_ATTACH_CYCLES:-30}
 kinds=(fentry fexit fmod_ret)
 ko=$(art $A.ko)
 
