@@ -47,6 +47,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "user_btf.h"
 
 #define NAME_MAX_LEN	64
 #define LOG_SIZE	(1 << 20)
@@ -170,28 +171,8 @@ static struct btf *parse_kernel_btf(const char *name, __u32 *obj_id)
 
 static int user_btf_fd(void)
 {
-	struct {
-		struct btf_header hdr;
-		struct btf_type t;
-		__u32 int_info;
-		char str[5];
-	} __attribute__((packed)) raw = {
-		.hdr = {
-			.magic = BTF_MAGIC, .version = BTF_VERSION,
-			.hdr_len = sizeof(struct btf_header),
-			.type_off = 0, .type_len = sizeof(struct btf_type) + 4,
-			.str_off = sizeof(struct btf_type) + 4, .str_len = 5,
-		},
-		.t = { .name_off = 1, .info = BTF_KIND_INT << 24, .size = 4 },
-		.int_info = 32,
-		.str = "\0int",
-	};
-	union bpf_attr attr = {};
-	int fd;
+	int fd = user_btf_load();
 
-	attr.btf = (__u64)(unsigned long)&raw;
-	attr.btf_size = sizeof(raw);
-	fd = sys_bpf(BPF_BTF_LOAD, &attr);
 	if (fd < 0)
 		die("BPF_BTF_LOAD of a user BTF: %s", strerror(errno));
 	return fd;

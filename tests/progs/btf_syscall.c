@@ -41,6 +41,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "user_btf.h"
 
 #define NAME_MAX_LEN 64
 
@@ -241,30 +242,11 @@ static void as_user_btf_facts(const char *label, int fd, __u32 int_id)
 
 static void user_btf_facts(void)
 {
-	struct {
-		struct btf_header hdr;
-		struct btf_type t;
-		__u32 int_info;
-		char str[5];
-	} __attribute__((packed)) raw = {
-		.hdr = {
-			.magic = BTF_MAGIC, .version = BTF_VERSION,
-			.hdr_len = sizeof(struct btf_header),
-			.type_off = 0, .type_len = sizeof(struct btf_type) + 4,
-			.str_off = sizeof(struct btf_type) + 4, .str_len = 5,
-		},
-		.t = { .name_off = 1, .info = BTF_KIND_INT << 24, .size = 4 },
-		.int_info = 32,
-		.str = "\0int",
-	};
-	union bpf_attr attr = {};
 	struct bpf_btf_info info;
 	char name[NAME_MAX_LEN];
 	int fd;
 
-	attr.btf = (__u64)(unsigned long)&raw;
-	attr.btf_size = sizeof(raw);
-	fd = ret_of(sys_bpf(BPF_BTF_LOAD, &attr));
+	fd = ret_of(user_btf_load());
 	printf("user.load_ok=%d\n", fd >= 0);
 	if (fd < 0)
 		return;
