@@ -14,8 +14,10 @@
 #
 # test_progs is reduced to the tests whose names contain "btf" (those that
 # `test_progs -t btf` selects in a full build: btf.c is the old test_btf),
-# but btf_dump (see EXCLUDED_TESTS), and the BPF programs they need: clang
-# does not build the 300 others, nor the other runners. 5.10 has no
+# but btf_dump (see EXCLUDED_TESTS), the tests of attaching tracing
+# programs to vmlinux and to BPF programs (ATTACH_TESTS: the code that
+# the series changes to attach to modules), and the BPF programs they
+# need: clang does not build the 300 others, nor the other runners. 5.10 has no
 # standalone test_btf any more. A stamp of every input skips the build
 # when nothing changed; make rebuilds what did.
 set -eu
@@ -40,6 +42,17 @@ netif_receive_skb"
 # that needs IPv6 built in (and SYN_COOKIES, tc ingress), which the
 # test kernels leave out; BTF is only incidental to it.
 EXCLUDED_TESTS="btf_dump btf_skc_cls_ingress"
+# fentry, fexit and fmod_ret on vmlinux functions and on BPF programs
+# (attach_prog_fd, which the series puts in a union with
+# attach_btf_obj_fd), freplace, trampolines, tp_btf: tests/guest/
+# 04-selftests-attach.sh runs them, on stock 5.10 and on the series.
+ATTACH_TESTS="fentry_test fexit_test fentry_fexit fexit_bpf2bpf fexit_stress
+modify_return trampoline_count"
+ATTACH_PROGS="fentry_test fexit_test modify_return test_trampoline_count
+fexit_bpf2bpf fexit_bpf2bpf_simple test_pkt_md_access test_pkt_access
+freplace_connect4 connect4_prog freplace_get_constant fmod_ret_freplace
+freplace_cls_redirect test_cls_redirect freplace_connect_v4_prog
+freplace_attach_probe test_attach_probe"
 # The Makefile's LDLIBS without -lcap: no BTF test uses libcap.
 LIBS="-lelf -lz -lrt -lpthread"
 
@@ -55,7 +68,7 @@ fingerprint() {
 		stat -L -c '%n %s %Y' "$1"
 		clang --version | head -n 1
 		gcc --version | head -n 1
-		echo "$BTF_PROGS $EXCLUDED_TESTS $LIBS"
+		echo "$BTF_PROGS $EXCLUDED_TESTS $ATTACH_TESTS $ATTACH_PROGS $LIBS"
 	} | sha256sum | cut -c1-16
 }
 
@@ -87,10 +100,13 @@ make_scratch() {
 		p=${f##*/}
 		[[ " $EXCLUDED_TESTS " == *" ${p%.c} "* ]] || tests+=("$f")
 	done
+	for p in $ATTACH_TESTS; do
+		tests+=("$SRC/prog_tests/$p.c")
+	done
 	link_into "$SCRATCH/tools/testing/selftests/bpf/prog_tests" "${tests[@]}"
 	link_into "$SCRATCH/tools/testing/selftests/bpf/progs" "$SRC"/progs/*.h \
 		"$SRC"/progs/btf_dump_test_case_*.c
-	for p in $BTF_PROGS; do
+	for p in $BTF_PROGS $ATTACH_PROGS; do
 		[ -f "$SRC/progs/$p.c" ] || die "no $SRC/progs/$p.c: is $TREE a 5.10 tree?"
 		link_into "$SCRATCH/tools/testing/selftests/bpf/progs" "$SRC/progs/$p.c"
 	done
@@ -120,15 +136,18 @@ assemble() {
 	rm -rf "$RUN"
 	mkdir -p "$RUN/progs"
 	cp "$OUT/test_progs" "$RUN/"
-	for p in $BTF_PROGS "$SRC"/progs/btf_dump_test_case_*.c; do
+	for p in $BTF_PROGS $ATTACH_PROGS "$SRC"/progs/btf_dump_test_case_*.c; do
 		p=$(basename "$p" .c)
 		[ -f "$OUT/$p.o" ] || die "test_progs built, but no $OUT/$p.o" "$LOGF"
 		cp "$OUT/$p.o" "$RUN/"
 	done
 	cp "$SRC"/progs/btf_dump_test_case_*.c "$RUN/progs/"
-	# The tests in this test_progs, one a line (test_progs -l needs a kernel)
-	(cd "$SCRATCH/tools/testing/selftests/bpf/prog_tests" && ls -- *.c) |
+	# The BTF tests in this test_progs, one a line (test_progs -l needs a
+	# kernel), and the attach tests
+	(cd "$SCRATCH/tools/testing/selftests/bpf/prog_tests" && ls -- *btf*.c) |
 		sed 's/\.c$//' >"$RUN/tests.txt"
+	# shellcheck disable=SC2086 # one word a test
+	printf '%s\n' $ATTACH_TESTS >"$RUN/attach-tests.txt"
 }
 
 main() {
@@ -154,7 +173,7 @@ main() {
 	build_test_progs "$vmlinux"
 	assemble
 	echo "$stamp" >"$SELF/stamp"
-	log "test_progs with $(wc -l <"$RUN/tests.txt") BTF tests built in $(($(now) - t0)) s"
+	log "test_progs with $(wc -l <"$RUN/tests.txt") BTF tests and $(wc -l <"$RUN/attach-tests.txt") attach tests built in $(($(now) - t0)) s"
 }
 
 main "$@"

@@ -22,7 +22,10 @@ module_param_named(go, btf_initgate_state.go, bool, 0644);
 module_param_named(timeout_ms, btf_initgate_state.timeout_ms, uint, 0444);
 module_param_named(init_errno, btf_initgate_state.init_errno, int, 0444);
 
-static noinline int btf_initgate_wait(struct btf_initgate_state *state)
+/* Not cloned (gcc's constprop would rename it), so that its BTF FUNC and
+ * symbol are there for test 29 to attach to once the module is LIVE.
+ */
+static noinline __noclone int btf_initgate_wait(struct btf_initgate_state *state)
 {
 	unsigned int waited;
 
