@@ -8,7 +8,7 @@ S := scripts
 .NOTPARALLEL:
 
 .PHONY: run check deps fetch tree stock-tree rebase export build build-debug \
-	build-stock test test-debug negative-control build-each deb shell clean help
+	build-stock test test-debug negative-control build-each fuzz deb shell clean help
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -65,6 +65,12 @@ test: build
 	$(S)/suite.sh default
 test-debug: build-debug
 	$(S)/suite.sh debug
+
+## fuzz            the whole fuzz campaign (make check runs a slice): fuzzed
+##                 module BTF on the default and debug kernels, user BTF
+##                 verdicts against stock 5.10 (FUZZ_CASES=20000)
+fuzz: deps tree stock-tree
+	$(S)/fuzz.sh $(or $(FUZZ_CASES),20000)
 
 ## shell           an interactive shell in the default kernel (VARIANT=debug...)
 shell: deps tree

@@ -23,6 +23,10 @@ EMPTY_MODES="hdr-only empty-str"
 FUNCPROTO_MUST="virtio_net failover"
 FUNCPROTO_IF_BUILT="net_failover scsi_transport_fc libiscsi iscsi_tcp nvram"
 CORPUS_MIN_LOADED=150
+# The fuzz cases that make check runs (fuzz_cases)
+FUZZ_SEED=${MODBTF_FUZZ_SEED:-modbtf}
+FUZZ_FIRST=${MODBTF_FUZZ_FIRST:-0}
+FUZZ_CASES=${MODBTF_FUZZ_CASES:-2000}
 
 # build_ext_module OUT ART NAME: tests/modules/NAME with make M=; every
 # module its Kbuild makes (one directory may build several) goes to ART.
@@ -89,6 +93,8 @@ build_programs() {
 		gcc -O2 -Wall -Werror -o "$ART/show_void" "$PROGS/show_void.c" -lbpf
 	run_logged "$ART/progs.log" "build of tests/progs/attach_btf.c (needs libbpf-dev)" \
 		gcc -O2 -Wall -Werror -o "$ART/attach_btf" "$PROGS/attach_btf.c" -lbpf
+	run_logged "$ART/progs.log" "build of tests/progs/btf_fuzz.c" \
+		gcc -O2 -Wall -Werror -o "$ART/btf_fuzz" "$PROGS/btf_fuzz.c"
 	bpf_object core
 	bpf_object attach
 	# The skeleton is generated, into $ART, not the source tree
@@ -195,6 +201,30 @@ foreign_module() {
 	printf 'base: vmlinux BTF + 4096 INT types\nmust fail: %s\n' "$reason" >"$ART/bad/foreign.txt"
 	with_btf "$ART/btf_test.ko" "$ART/bad/foreign.btf" "$ART/bad/btf_test-foreign.ko"
 	log "foreign BTF: $reason"
+}
+
+# Fuzzed BTF for 30-btf-fuzz.sh, in $ART/fuzz: the cases FIRST to
+# FIRST+COUNT-1 of tests/tools/btf-fuzz.py with seed SEED (env
+# MODBTF_FUZZ_SEED, MODBTF_FUZZ_FIRST, MODBTF_FUZZ_CASES; make check's
+# slice by default), mutants of the test modules' .BTF and, as user BTF,
+# of btf_initgate's types as standalone BTF (pahole with the build's
+# flags).
+# shellcheck disable=SC2086 # $flags: a list of options
+fuzz_cases() {
+	local out=$1 dir=$ART/fuzz flags m split=()
+	rm -rf "$dir" && mkdir -p "$dir"
+	flags=$(PAHOLE=pahole sh "$out/source/scripts/pahole-flags.sh")
+	run_logged "$ART/pahole-btf.log" "pahole --btf_encode_detached of btf_initgate.ko" \
+		pahole -J $flags --btf_encode_detached="$dir/btf_initgate.user.btf" \
+		"$ART/btf_initgate.ko"
+	for m in btf_test btf_attach btf_initgate; do
+		split+=(--split "$m=$ART/$m.btf")
+	done
+	run_logged "$ART/fuzz.log" "btf-fuzz.py gen" python3 "$TOOLS/btf-fuzz.py" gen \
+		--seed "$FUZZ_SEED" --first "$FUZZ_FIRST" --count "$FUZZ_CASES" \
+		--base "$ART/vmlinux.btf" "${split[@]}" \
+		--user "btf_initgate=$dir/btf_initgate.user.btf" "$dir/cases"
+	echo "seed=$FUZZ_SEED first=$FUZZ_FIRST count=$FUZZ_CASES" >"$dir/slice"
 }
 
 # A copy of btf_test.ko whose .BTF holds types that refer across the
@@ -364,7 +394,7 @@ main() {
 	out=$BUILD/out/$variant
 	ART=$BUILD/tests/$variant
 	[ -f "$out/vmlinux" ] || die "no $variant kernel in $out (make build first)"
-	rm -rf "$ART/bad" "$ART/notypes" "$ART/shapes" "$ART/tmp"
+	rm -rf "$ART/bad" "$ART/notypes" "$ART/shapes" "$ART/fuzz" "$ART/tmp"
 	mkdir -p "$ART/bad" "$ART/notypes" "$ART/tmp"
 	cat "$out/include/config/kernel.release" >"$ART/release"
 	cp "$out/.config" "$ART/config"
@@ -382,6 +412,7 @@ main() {
 		bad_modules
 		foreign_module "$out"
 		empty_modules
+		fuzz_cases "$out"
 	else
 		log "skipping the broken and empty BTF modules: btf_test.ko has no BTF"
 	fi

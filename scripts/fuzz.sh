@@ -1,0 +1,84 @@
+#!/bin/bash
+# make fuzz: the whole fuzz campaign of which make check runs a slice
+# (tests/guest/30-btf-fuzz.sh). COUNT cases (default 20000) of seed SEED
+# (tests/tools/btf-fuzz.py) go to tests/progs/btf_fuzz on the default
+# kernel (module BTF that fails to validate refuses the module), on the
+# debug kernel (KASAN, lockdep, kmemleak; the module loads without its
+# BTF) and, the default kernel's cases as user BTF only, on stock 5.10. Every outcome must be one
+# btf_fuzz allows, on both kernels of the series; and BPF_BTF_LOAD must
+# give each case the same verdict on the series as on stock 5.10 (the
+# split-BTF work must not loosen or tighten user BTF). Output and the
+# verdicts in build/fuzz/.
+#
+#   fuzz.sh [COUNT [SEED [FIRST]]]
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+FUZZ=$BUILD/fuzz
+
+# gen VARIANT COUNT SEED FIRST: the cases, from the variant's own test
+# modules and vmlinux BTF, in $FUZZ/VARIANT/cases.{bin,txt}.
+gen() {
+	local art=$BUILD/tests/$1 m split=()
+	mkdir -p "$FUZZ/$1"
+	for m in btf_test btf_attach btf_initgate; do
+		split+=(--split "$m=$art/$m.btf")
+	done
+	run_logged "$FUZZ/$1/gen.log" "btf-fuzz.py gen of $2 cases for $1" \
+		python3 "$TOP/tests/tools/btf-fuzz.py" gen --seed "$3" --first "$4" \
+		--count "$2" --base "$art/vmlinux.btf" "${split[@]}" \
+		--user "btf_initgate=$art/fuzz/btf_initgate.user.btf" "$FUZZ/$1/cases"
+}
+
+# run VARIANT CASES ARGS...: btf_fuzz ARGS... on the cases of variant
+# CASES in the guest of VARIANT; its output in $FUZZ/VARIANT/out.txt.
+# Non-zero if it found a violation.
+run() {
+	local v=$1 cases=$FUZZ/$2 art=$BUILD/tests/$1 t0 rc=0
+	shift 2
+	t0=$(now)
+	mkdir -p "$FUZZ/$v"
+	log "btf_fuzz on $v: $(grep -c . "$cases/cases.txt") cases"
+	"$TOP/scripts/vm.sh" -v "$v" -m "$(variant_mem "$v")" -t 3600 -- \
+		"$art/btf_fuzz" "$@" "$art/btf_test.ko" "$cases/cases.bin" \
+		>"$FUZZ/$v/out.txt" 2>&1 || rc=$?
+	grep -E '^(VIOLATION|totals)' "$FUZZ/$v/out.txt" | sed "s/^/  $v: /" >&2 || true
+	log "$v: $(($(now) - t0)) s, exit $rc"
+	return "$rc"
+}
+
+# verdicts VARIANT: "case errno" of BPF_BTF_LOAD for each case.
+verdicts() {
+	awk '$1 == "case" { print $2, $NF }' "$FUZZ/$1/out.txt" >"$FUZZ/$1/user-verdicts"
+	wc -l <"$FUZZ/$1/user-verdicts"
+}
+
+main() {
+	local count=${1:-20000} seed=${2:-modbtf} first=${3:-0} v bad=0 n
+	for v in default debug stock; do
+		"$TOP/scripts/build.sh" "$v"
+		"$TOP/scripts/prepare-tests.sh" "$v"
+	done
+	# Split cases are split BTF on the variant's own vmlinux BTF. Stock
+	# 5.10 takes the default kernel's cases, byte for byte, as user BTF.
+	rm -rf "$FUZZ"
+	gen default "$count" "$seed" "$first"
+	gen debug "$count" "$seed" "$first"
+	run default default -p refuse -t bpftool || bad=1
+	run debug debug -p drop -t bpftool || bad=1
+	run stock default -p refuse -u || bad=1
+	for v in default stock; do
+		n=$(verdicts "$v")
+		[ "$n" = "$count" ] || { log "$v: $n verdicts of $count cases"; bad=1; }
+	done
+	if cmp -s "$FUZZ/default/user-verdicts" "$FUZZ/stock/user-verdicts"; then
+		log "BPF_BTF_LOAD: the same verdict on the series and on stock 5.10 for all $count cases"
+	else
+		log "BPF_BTF_LOAD verdicts differ between the series and stock 5.10 (case, errno):"
+		diff "$FUZZ/stock/user-verdicts" "$FUZZ/default/user-verdicts" | head -n 40 >&2 || true
+		bad=1
+	fi
+	return "$bad"
+}
+
+main "$@"
