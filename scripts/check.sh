@@ -254,6 +254,20 @@ check_show_void() {
 	return 1
 }
 
+# debug_boot NAME [VM.SH OPTIONS...]: tests/guest/NAME.sh in a boot of
+# its own on the debug kernel, after its suite prepared the artifacts:
+# first-loads.sh (the first module loads after boot, several at once,
+# race to parse vmlinux BTF, which 5.10 parses lazily) and fail-alloc.sh
+# (each allocation of a module load failed in turn).
+debug_boot() {
+	local name=$1 logf=$BUILD/$1.log rc=0
+	shift
+	"$TOP/scripts/vm.sh" -v debug -m "$(variant_mem debug)" -t 1200 "$@" -- \
+		bash -eu "$TOP/tests/guest/$name.sh" >"$logf" 2>&1 || rc=$?
+	sed 's/^/    /' "$logf"
+	return "$rc"
+}
+
 # suite VARIANT: the guest tests on one kernel. Each test counts.
 suite() {
 	local variant=$1 logf rc=0 counts
@@ -299,6 +313,10 @@ main() {
 	if timed "build debug" build debug; then
 		result "build: debug" 0
 		timed "tests debug" suite debug
+		debug_boot first-loads
+		result "debug: the first module loads after boot race to parse vmlinux BTF" $?
+		timed "fail each allocation" debug_boot fail-alloc -F
+		result "debug: each allocation of a module load failed in turn (failslab)" $?
 	else
 		result "build: debug" 1
 	fi

@@ -227,6 +227,21 @@ fuzz_cases() {
 	echo "seed=$FUZZ_SEED first=$FUZZ_FIRST count=$FUZZ_CASES" >"$dir/slice"
 }
 
+# Copies of btf_race.ko with module BTF at the kernel's limits and one
+# past them (btf-mutate.py limit), in $ART/limits; the BTF of those that
+# must load is kept to compare with sysfs.
+LIMITS="max-types over-types max-strings over-strings over-size"
+limit_modules() {
+	local kind btf
+	rm -rf "$ART/limits" && mkdir -p "$ART/limits"
+	for kind in $LIMITS; do
+		btf=$ART/limits/$kind.btf
+		mutate limit "$kind" --base "$ART/vmlinux.btf" "$btf"
+		with_btf "$ART/btf_race.ko" "$btf" "$ART/limits/btf_race-$kind.ko"
+		[[ $kind == max-* ]] || rm -f "$btf"
+	done
+}
+
 # A copy of btf_test.ko whose .BTF holds types that refer across the
 # split boundary in every way pahole's output does (btf-shapes.py), and
 # the lines bpftool must print for them: $ART/shapes.
@@ -394,7 +409,7 @@ main() {
 	out=$BUILD/out/$variant
 	ART=$BUILD/tests/$variant
 	[ -f "$out/vmlinux" ] || die "no $variant kernel in $out (make build first)"
-	rm -rf "$ART/bad" "$ART/notypes" "$ART/shapes" "$ART/fuzz" "$ART/tmp"
+	rm -rf "$ART/bad" "$ART/notypes" "$ART/shapes" "$ART/fuzz" "$ART/limits" "$ART/tmp"
 	mkdir -p "$ART/bad" "$ART/notypes" "$ART/tmp"
 	cat "$out/include/config/kernel.release" >"$ART/release"
 	cp "$out/.config" "$ART/config"
@@ -413,6 +428,7 @@ main() {
 		foreign_module "$out"
 		empty_modules
 		fuzz_cases "$out"
+		limit_modules
 	else
 		log "skipping the broken and empty BTF modules: btf_test.ko has no BTF"
 	fi

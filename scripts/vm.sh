@@ -1,7 +1,7 @@
 #!/bin/bash
 # Boot a built kernel under QEMU and run one command inside it.
 #
-#   vm.sh [-v VARIANT] [-t SECONDS] [-m MEM] [-e VAR=VALUE]... [-n] [--] COMMAND...
+#   vm.sh [-v VARIANT] [-t SECONDS] [-m MEM] [-e VAR=VALUE]... [-F] [-n] [--] COMMAND...
 #   vm.sh [-v VARIANT] [-t SECONDS] [-m MEM] [-e VAR=VALUE]... -s
 #
 #   -v VARIANT  kernel of build/out/VARIANT (default: default)
@@ -11,6 +11,9 @@
 #               -e MODBTF_CYCLES=50
 #   -s          an interactive shell in the guest instead of a command;
 #               Ctrl-C goes to the guest, "exit" or Ctrl-D ends the VM
+#   -F          a fault injection run: a call trace alone is no splat
+#               (injected failures print their stack, and failed
+#               allocations their warnings); every other splat still is
 #   -n          print the QEMU command line a run would use, without
 #               booting (its run directory and cmd file are not made)
 #   -h          this help
@@ -182,6 +185,7 @@ main() {
 			shift 2
 			;;
 		-s) SHELL_MODE=1; shift ;;
+		-F) SPLATS=${SPLATS//|Call Trace:/}; shift ;;
 		-n) PRINT_ONLY=1; shift ;;
 		-h | --help) usage; exit 0 ;;
 		--) shift; break ;;

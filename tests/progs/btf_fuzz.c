@@ -6,6 +6,7 @@
  * also to BPF_BTF_LOAD as user BTF with no base.
  *
  *   btf_fuzz -p refuse|drop [-t BPFTOOL] [-u] [-v] KO CASES
+ *   btf_fuzz -p refuse|drop -n MAX [-v] KO
  *
  * -u: BPF_BTF_LOAD only (the module is not loaded; for a kernel without
  * module BTF, to compare its verdicts on user BTF). -v: the kernel's
@@ -29,8 +30,20 @@
  * (E: 0 when BPF_BTF_LOAD loaded it, else its errno), or "case K user
  * E" for a user case; "VIOLATION case K: ..." lines; then totals. Exit
  * status 1 if anything was violated, 2 if the tool itself could not run.
+ *
+ * -n MAX: no cases; KO is loaded over and over, with its own BTF, making
+ * the n-th fault injection point of the load fail (/proc/thread-self/
+ * fail-nth; FAILSLAB with ignore-gfp-wait off, verbose 2 so that the
+ * stack shows whether the failure is on the module BTF path), n = 1, 2,
+ * ... until a load meets no injected failure (at most MAX loads). Each
+ * load must end in one of: full (BTF, ID and sysfs file), no-sysfs or
+ * no-id (the module loads, its BTF lacks what the warning "failed to
+ * register module [NAME] BTF in sysfs" or "failed to assign an ID"
+ * says), dropped (drop policy: "failed to validate", no BTF), refused
+ * (refuse policy: "failed to validate", the load fails), failed (the
+ * load failed elsewhere, leaving nothing). Output: "nth N rc E OUTCOME"
+ * lines, then totals.
  */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -43,9 +56,11 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "ko_image.h"
 
 #define KMSG_MAX	8192
-#define VALIDATE_FMT	"failed to validate module [%s] BTF: "
+#define USAGE "usage: btf_fuzz -p refuse|drop [-t BPFTOOL] [-u] [-v] KO CASES\n" \
+	"       btf_fuzz -p refuse|drop -n MAX [-v] KO"
 
 struct fuzz_case {
 	uint32_t num;
@@ -114,35 +129,6 @@ static void *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* The section header of .BTF in the module image, and the module's name
- * (.gnu.linkonce.this_module holds struct module, whose name is at
- * offset 24 on x86-64: list_head, then the state).
- */
-static Elf64_Shdr *find_btf_shdr(char *img, size_t len)
-{
-	Elf64_Ehdr *eh = (Elf64_Ehdr *)img;
-	Elf64_Shdr *sh, *btf = NULL;
-	const char *strs;
-	int i;
-
-	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(*sh) > len)
-		die("the module is no ELF64 file");
-	sh = (Elf64_Shdr *)(img + eh->e_shoff);
-	strs = img + sh[eh->e_shstrndx].sh_offset;
-	for (i = 0; i < eh->e_shnum; i++) {
-		if (strcmp(strs + sh[i].sh_name, ".BTF") == 0)
-			btf = &sh[i];
-		else if (strcmp(strs + sh[i].sh_name, ".gnu.linkonce.this_module") == 0)
-			snprintf(modname, sizeof(modname), "%s",
-				 img + sh[i].sh_offset + 24);
-	}
-	if (!btf || !modname[0])
-		die("the module has no .BTF section or no name");
-	return btf;
-}
-
 static void kmsg_open(void)
 {
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
@@ -150,36 +136,67 @@ static void kmsg_open(void)
 		die("/dev/kmsg: %s", strerror(errno));
 }
 
-/* The kernel's lines since the last call: how many say that NAME's BTF
- * failed to validate, with the errno of the last in *err.
- */
-static int kmsg_validate_lines(long *err)
+/* The kernel's lines since the last call, into klog (what fits). */
+static char klog[1 << 18];
+static size_t klog_len;
+
+static void kmsg_collect(void)
 {
-	char rec[KMSG_MAX], want[128], *msg, *at;
-	int n = 0;
+	char rec[KMSG_MAX], *msg;
+	size_t len;
 	ssize_t r;
 
-	snprintf(want, sizeof(want), VALIDATE_FMT, modname);
+	klog_len = 0;
+	klog[0] = '\0';
 	for (;;) {
 		r = read(kmsg_fd, rec, sizeof(rec) - 1);
 		if (r < 0 && errno == EPIPE)
 			continue;	/* records lost to the ring: go on */
 		if (r < 0 && errno == EAGAIN)
-			return n;
+			return;
 		if (r < 0)
 			die("read /dev/kmsg: %s", strerror(errno));
 		rec[r] = '\0';
 		msg = strchr(rec, ';');
 		if (!msg)
 			continue;
-		at = strstr(msg + 1, want);
-		if (at) {
-			n++;
-			*err = strtol(at + strlen(want), NULL, 10);
-		}
+		msg++;
 		if (verbose)
-			fprintf(stderr, "  kmsg: %s", msg + 1);
+			fprintf(stderr, "  kmsg: %s", msg);
+		len = strlen(msg);
+		if (klog_len + len < sizeof(klog)) {
+			memcpy(klog + klog_len, msg, len + 1);
+			klog_len += len;
+		}
 	}
+}
+
+/* How many lines of klog contain "PREFIX[NAME]TEXT" (TEXT may be empty),
+ * with the number that follows the last in *num.
+ */
+static int klog_count(const char *prefix, const char *text, long *num)
+{
+	char want[256];
+	const char *at = klog;
+	int n = 0;
+
+	snprintf(want, sizeof(want), "%s[%s]%s", prefix, modname, text);
+	while ((at = strstr(at, want))) {
+		at += strlen(want);
+		if (num)
+			*num = strtol(at, NULL, 10);
+		n++;
+	}
+	return n;
+}
+
+/* The kernel's lines since the last call: how many say that NAME's BTF
+ * failed to validate, with the errno of the last in *err.
+ */
+static int kmsg_validate_lines(long *err)
+{
+	kmsg_collect();
+	return klog_count("failed to validate module ", " BTF: ", err);
 }
 
 static int sys_bpf(int cmd, union bpf_attr *attr)
@@ -214,6 +231,37 @@ static int btf_id_count(void)
 		n++;
 	}
 	return n;
+}
+
+/* Has a BTF ID the name NAME? */
+static int btf_id_named(void)
+{
+	union bpf_attr next, get, info_attr;
+	struct bpf_btf_info info;
+	char name[64];
+	int fd, found = 0;
+
+	memset(&next, 0, sizeof(next));
+	while (!found && !sys_bpf(BPF_BTF_GET_NEXT_ID, &next)) {
+		next.start_id = next.next_id;
+		memset(&get, 0, sizeof(get));
+		get.btf_id = next.next_id;
+		fd = sys_bpf(BPF_BTF_GET_FD_BY_ID, &get);
+		if (fd < 0)
+			continue;	/* gone meanwhile */
+		memset(&info, 0, sizeof(info));
+		memset(name, 0, sizeof(name));
+		info.name = (uintptr_t)name;
+		info.name_len = sizeof(name);
+		memset(&info_attr, 0, sizeof(info_attr));
+		info_attr.info.bpf_fd = fd;
+		info_attr.info.info_len = sizeof(info);
+		info_attr.info.info = (uintptr_t)&info;
+		found = !sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &info_attr) &&
+			!strcmp(name, modname);
+		close(fd);
+	}
+	return found;
 }
 
 /* Does /sys/kernel/btf/NAME exist, and hold exactly data? -1: no file */
@@ -274,21 +322,19 @@ static void unload(uint32_t num)
 		violation(num, "/sys/kernel/btf/%s is still there after rmmod", modname);
 }
 
-/* One split case: the module image img (of ko_len bytes, with room for
- * the case after it at off) with the case's bytes as its .BTF.
- */
-static const char *split_case(uint32_t num, char *img, size_t off,
-			      Elf64_Shdr *shdr, const void *data, uint32_t len)
+/* One split case: the module with the case's bytes as its .BTF. */
+static const char *split_case(uint32_t num, struct ko_image *ko,
+			      const void *data, uint32_t len)
 {
 	int lines, matches, rc, tool;
 	const char *outcome = "violation";
 	long err = 0;
 
-	memcpy(img + off, data, len);
-	shdr->sh_offset = off;
-	shdr->sh_size = len;
+	memcpy(ko->data + ko->end, data, len);
+	ko->btf->sh_offset = ko->end;
+	ko->btf->sh_size = len;
 	kmsg_validate_lines(&err);
-	rc = syscall(__NR_init_module, img, off + len, "") ? errno : 0;
+	rc = syscall(__NR_init_module, ko->data, ko->end + len, "") ? errno : 0;
 	lines = kmsg_validate_lines(&err);
 	if (rc) {
 		if (strcmp(policy, "refuse") || lines != 1 || err != -rc)
@@ -324,18 +370,148 @@ static const char *split_case(uint32_t num, char *img, size_t off,
 	return outcome;
 }
 
+static int nth_fd = -1;
+
+/* Make the n-th fault injection point this thread passes fail (0: none);
+ * what is left of the count.
+ */
+static long fail_nth(long n)
+{
+	char buf[32];
+	ssize_t r;
+
+	if (n >= 0) {
+		r = snprintf(buf, sizeof(buf), "%ld", n);
+		if (pwrite(nth_fd, buf, r, 0) != r)
+			die("write fail-nth: %s", strerror(errno));
+		return n;
+	}
+	r = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+	if (r < 0)
+		die("read fail-nth: %s", strerror(errno));
+	buf[r] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* Did the injected failure happen on the module BTF path: a frame of a
+ * btf_ function of the kernel (not of the module, whose frames end in
+ * "[NAME]") in the stack that the injection printed?
+ */
+static int injected_in_btf(void)
+{
+	const char *at = strstr(klog, "FAULT_INJECTION: forcing a failure");
+	const char *eol;
+
+	while (at && (at = strstr(at, "\n btf_"))) {
+		eol = strchr(at + 1, '\n');
+		if (!memchr(at, '[', eol ? (size_t)(eol - at) : strlen(at)))
+			return 1;
+		at++;
+	}
+	return 0;
+}
+
+/* What the module's load gave when allocation n failed, from what the
+ * kernel shows: a violation if it is none of the allowed states.
+ */
+static const char *nth_outcome(long n, int rc, const void *btf, uint32_t len)
+{
+	int matches = sysfs_btf_matches(btf, len), has_id = btf_id_named();
+	int valid = klog_count("failed to validate module ", " BTF: ", NULL);
+	int id_warn = klog_count("failed to assign an ID to module ", " BTF", NULL);
+	int fs_warn = klog_count("failed to register module ", " BTF in sysfs", NULL);
+
+	if (rc) {
+		if (matches != -1 || has_id)
+			violation(n, "the load failed (%s), its BTF is still there",
+				  strerror(rc));
+		else if (valid == 1 && !strcmp(policy, "refuse"))
+			return "refused";
+		else if (!valid)
+			return "failed";
+		else
+			violation(n, "the load failed (%s), %d validate lines",
+				  strerror(rc), valid);
+		return "violation";
+	}
+	if (!valid && matches == 1 && has_id && !id_warn && !fs_warn)
+		return "full";
+	if (!valid && matches == -1 && fs_warn == 1 && (has_id || id_warn == 1))
+		return "no-sysfs";
+	if (!valid && !has_id && id_warn == 1 && (matches == 1 || fs_warn == 1))
+		return "no-id";
+	if (valid == 1 && !strcmp(policy, "drop") && matches == -1 && !has_id)
+		return "dropped";
+	violation(n, "loaded: sysfs %d, ID %d, validate %d, ID warning %d, sysfs warning %d",
+		  matches, has_id, valid, id_warn, fs_warn);
+	return "violation";
+}
+
+/* Load the module max times at most, making allocation n = 1, 2, ... of
+ * the load fail, until a load passes all its allocations.
+ */
+static int fail_each(struct ko_image *ko, long max)
+{
+	const void *btf = ko->data + ko->btf->sh_offset;
+	uint32_t len = ko->btf->sh_size;
+	unsigned long btf_points = 0, failed = 0;
+	const char *outcome;
+	long n, left;
+	int rc, ids;
+
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (nth_fd < 0)
+		die("/proc/thread-self/fail-nth: %s (CONFIG_FAULT_INJECTION?)", strerror(errno));
+	ids = btf_id_count();
+	for (n = 1; n <= max; n++) {
+		kmsg_collect();
+		fail_nth(n);
+		rc = syscall(__NR_init_module, ko->data, ko->len, "") ? errno : 0;
+		left = fail_nth(-1);
+		fail_nth(0);
+		kmsg_collect();
+		outcome = nth_outcome(n, rc, btf, len);
+		if (left) {
+			/* nothing failed: every point was passed */
+			if (strcmp(outcome, "full"))
+				violation(n, "no failure injected, but the load gave %s", outcome);
+			printf("nth %ld: no failure injected: %ld points\n", n, n - 1);
+			if (!rc)
+				unload(n);
+			break;
+		}
+		btf_points += injected_in_btf();
+		failed += !!rc;
+		printf("nth %ld rc %d %s%s\n", n, rc, outcome,
+		       injected_in_btf() ? " (module BTF path)" : "");
+		fflush(stdout);
+		if (!rc)
+			unload(n);
+	}
+	if (n > max)
+		violation(max, "the load still met injected failures after %ld", max);
+	if (btf_id_count() != ids)
+		violation(0, "%d BTF IDs at the start, %d at the end", ids, btf_id_count());
+	printf("totals: points=%ld btf_points=%lu failed_loads=%lu violations=%d\n",
+	       n - 1, btf_points, failed, violations);
+	return violations ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	size_t ko_len, cases_len, pos = 0, off, max = 0;
+	size_t cases_len, pos = 0, max = 0;
 	int opt, ids, user, i;
+	long nth_max = 0;
 	struct fuzz_case c;
-	char *ko, *cases, *img;
-	Elf64_Shdr *shdr;
+	struct ko_image ko;
 	const char *outcome;
+	char *cases, err[256];
 
-	while ((opt = getopt(argc, argv, "p:t:uv")) != -1) {
+	while ((opt = getopt(argc, argv, "n:p:t:uv")) != -1) {
 		if (opt == 'p')
 			policy = optarg;
+		else if (opt == 'n')
+			nth_max = atol(optarg);
 		else if (opt == 'u')
 			user_only = 1;
 		else if (opt == 't')
@@ -343,12 +519,18 @@ int main(int argc, char **argv)
 		else if (opt == 'v')
 			verbose = 1;
 		else
-			die("usage: btf_fuzz -p refuse|drop [-t BPFTOOL] [-u] [-v] KO CASES");
+			die(USAGE);
 	}
 	if (!policy || (strcmp(policy, "refuse") && strcmp(policy, "drop")) ||
-	    argc - optind != 2)
-		die("usage: btf_fuzz -p refuse|drop [-t BPFTOOL] [-u] [-v] KO CASES");
-	ko = read_file(argv[optind], &ko_len);
+	    argc - optind != (nth_max ? 1 : 2))
+		die(USAGE);
+	if (nth_max) {
+		if (ko_image_read(argv[optind], 0, &ko, err, sizeof(err)) || !ko.btf)
+			die("%s", ko.btf ? err : "the module has no .BTF section");
+		snprintf(modname, sizeof(modname), "%s", ko.name);
+		kmsg_open();
+		return fail_each(&ko, nth_max);
+	}
 	cases = read_file(argv[optind + 1], &cases_len);
 	for (pos = 0; pos + sizeof(c) <= cases_len; pos += sizeof(c) + c.len) {
 		memcpy(&c, cases + pos, sizeof(c));
@@ -357,12 +539,11 @@ int main(int argc, char **argv)
 	}
 	if (pos != cases_len)
 		die("%s: truncated", argv[optind + 1]);
-	off = (ko_len + 7) & ~(size_t)7;
-	img = calloc(1, off + max);
-	if (!img)
-		die("out of memory");
-	memcpy(img, ko, ko_len);
-	shdr = find_btf_shdr(img, ko_len);
+	if (ko_image_read(argv[optind], max, &ko, err, sizeof(err)))
+		die("%s", err);
+	if (!ko.btf)
+		die("%s has no .BTF section", argv[optind]);
+	snprintf(modname, sizeof(modname), "%s", ko.name);
 	kmsg_open();
 	ids = btf_id_count();
 
@@ -375,7 +556,7 @@ int main(int argc, char **argv)
 		if (c.kind || user_only) {
 			printf("case %u user %d\n", c.num, user);
 		} else {
-			outcome = split_case(c.num, img, off, shdr, data, c.len);
+			outcome = split_case(c.num, &ko, data, c.len);
 			printf("case %u split %s user %d\n", c.num, outcome, user);
 		}
 		fflush(stdout);

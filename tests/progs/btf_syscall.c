@@ -25,6 +25,14 @@
  *                                  rmmod use; /sys/kernel/btf/MOD must be
  *                                  there after each load, gone after
  *                                  each unload
+ *   btf_syscall race KO N CYCLES STOPFILE
+ *                                  N processes, each with a copy of KO
+ *                                  renamed MOD_I in memory, start at once
+ *                                  and load and unload it CYCLES times:
+ *                                  /sys/kernel/btf/MOD_I must hold KO's
+ *                                  .BTF after each load and be gone after
+ *                                  each unload; STOPFILE is made at the
+ *                                  end (for the readers)
  *
  * Raw syscalls, so that errno is the kernel's and the info struct is
  * exactly what linux/bpf.h (6.1 UAPI, with name/name_len/kernel_btf) says.
@@ -41,6 +49,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "ko_image.h"
 #include "user_btf.h"
 
 #define NAME_MAX_LEN 64
@@ -480,11 +489,87 @@ static int cmd_cycle(const char *ko, const char *mod, int n)
 	return 0;
 }
 
+/* One racer: load and unload the module image ko, renamed, n times. */
+static int racer(struct ko_image *ko, const char *name, int n)
+{
+	static char got[1 << 16];
+	const char *want = ko->data + ko->btf->sh_offset;
+	long want_len = ko->btf->sh_size, len;
+	char path[128];
+	int i;
+
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", name);
+	for (i = 1; i <= n; i++) {
+		if (syscall(__NR_init_module, ko->data, ko->len, "")) {
+			fprintf(stderr, "race %s %d: init_module: %s\n", name, i,
+				strerror(errno));
+			return 1;
+		}
+		len = slurp(path, got, sizeof(got));
+		if (len != want_len || memcmp(got, want, len)) {
+			fprintf(stderr, "race %s %d: %s: %ld bytes, not the module's %ld\n",
+				name, i, path, len, want_len);
+			return 1;
+		}
+		if (syscall(__NR_delete_module, name, O_NONBLOCK)) {
+			fprintf(stderr, "race %s %d: delete_module: %s\n", name, i,
+				strerror(errno));
+			return 1;
+		}
+		if (access(path, F_OK) == 0 || errno != ENOENT) {
+			fprintf(stderr, "race %s %d: %s still there after unload\n",
+				name, i, path);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_race(const char *path, int n, int cycles, const char *stop)
+{
+	char err[256], name[KO_NAME_LEN], base[KO_NAME_LEN];
+	int i, status, bad = 0, gate[2];
+	struct ko_image ko;
+	pid_t pid;
+
+	if (ko_image_read(path, 0, &ko, err, sizeof(err)) || !ko.btf) {
+		fprintf(stderr, "race: %s\n", ko.btf ? err : "no .BTF section");
+		return 1;
+	}
+	snprintf(base, sizeof(base), "%s", ko.name);
+	if (pipe(gate))
+		return 1;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%.40s_%d", base, i);
+		pid = fork();
+		if (pid < 0)
+			return 1;
+		if (!pid) {
+			char c;
+
+			close(gate[1]);
+			/* all start when the parent closes the gate */
+			if (read(gate[0], &c, 1) < 0)
+				_exit(1);
+			snprintf(ko.name, KO_NAME_LEN, "%s", name);
+			_exit(racer(&ko, name, cycles));
+		}
+	}
+	close(gate[0]);
+	close(gate[1]);
+	while (wait(&status) > 0)
+		bad |= !WIFEXITED(status) || WEXITSTATUS(status);
+	close(open(stop, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	printf("race.modules=%d\nrace.cycles=%d\nrace.failed=%d\n", n, cycles, bad);
+	return bad;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: btf_syscall list|count|facts MOD|"
 		"hold MOD DUMP -- CMD...|stress STOPFILE SECS|\n"
-		"read FILE EXPECTED STOPFILE SECS|cycle KO MOD N\n");
+		"read FILE EXPECTED STOPFILE SECS|cycle KO MOD N|\n"
+		"race KO N CYCLES STOPFILE\n");
 	return 2;
 }
 
@@ -508,5 +593,7 @@ int main(int argc, char **argv)
 		return cmd_read(argv[2], argv[3], argv[4], atoi(argv[5]));
 	if (argc == 5 && !strcmp(argv[1], "cycle"))
 		return cmd_cycle(argv[2], argv[3], atoi(argv[4]));
+	if (argc == 6 && !strcmp(argv[1], "race"))
+		return cmd_race(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
 	return usage();
 }

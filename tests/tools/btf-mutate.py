@@ -24,6 +24,17 @@ raw .BTF of the vmlinux the module was built against). MODE is one of:
                module without types of its own has); IN is ignored
   empty-str    a header and a string section holding only "", no types
 
+limit KIND --base VMLINUX.btf OUT.btf writes module BTF at one of the
+kernel's limits, or one past it (KIND):
+
+  max-types    PTR types up to ID BTF_MAX_TYPE - 1, the last ID allowed
+  over-types   one more
+  max-strings  a string section whose last byte is at name offset
+               BTF_MAX_NAME_OFFSET (base and split strings together),
+               the last a TYPEDEF names
+  over-strings one byte more
+  over-size    BTF_MAX_SIZE + 1 bytes (16 MiB + 1)
+
 pad-base writes VMLINUX.btf with 4096 INT types (named modbtf_pad_N)
 appended: "another vmlinux" that differs from VMLINUX.btf in a known way.
 Module BTF generated on it numbers its types and strings past where they
@@ -214,6 +225,37 @@ def mutate(mode, btf):
     raise BtfError('unknown mode ' + mode)
 
 
+BTF_MAX_TYPE = 0x000fffff
+BTF_MAX_NAME_OFFSET = 0x00ffffff
+BTF_MAX_SIZE = 16 * 1024 * 1024
+PTR_VOID = TYPE.pack(0, 2 << 24, 0)  # unnamed PTR to void
+
+
+def split_btf(base, types, strs):
+    hdr = HDR.pack(MAGIC, base.version, 0, HDR.size, 0, len(types), len(types),
+                   len(strs))
+    return hdr + types + strs
+
+
+def limit(kind, base):
+    """Split BTF on base at (or one past) one of the kernel's limits."""
+    if kind in ('max-types', 'over-types'):
+        n = BTF_MAX_TYPE - base.nr_total() + (kind == 'over-types')
+        return split_btf(base, PTR_VOID * n, b'')
+    if kind in ('max-strings', 'over-strings'):
+        # the split strings end at BTF_MAX_NAME_OFFSET (+ 1): "...x\0"
+        n = BTF_MAX_NAME_OFFSET + 1 - base.str_total() + (kind == 'over-strings')
+        strs = b'\0' * (n - 2) + b'x\0'
+        name_off = base.str_total() + n - 2
+        ptr_id = base.nr_total()
+        types = PTR_VOID + TYPE.pack(name_off, 8 << 24, ptr_id)  # typedef x
+        return split_btf(base, types, strs)
+    if kind == 'over-size':
+        strs = b'\0' * (BTF_MAX_SIZE + 1 - HDR.size - len(PTR_VOID))
+        return split_btf(base, PTR_VOID, strs)
+    raise BtfError('unknown limit ' + kind)
+
+
 PAD_TYPES = 4096
 
 
@@ -303,6 +345,10 @@ def main():
     i = sub.add_parser('info')
     i.add_argument('--base')
     i.add_argument('input')
+    lim = sub.add_parser('limit')
+    lim.add_argument('kind')
+    lim.add_argument('--base', required=True)
+    lim.add_argument('output')
     b = sub.add_parser('pad-base')
     b.add_argument('input')
     b.add_argument('output')
@@ -317,6 +363,15 @@ def main():
             print('btf-mutate: %s: %s' % (args.base, e), file=sys.stderr)
             return 2
         return print_base_proto_refs(base, args.inputs)
+    if args.cmd == 'limit':
+        try:
+            out = limit(args.kind, load(args.base))
+            with open(args.output, 'wb') as o:
+                o.write(out)
+        except (BtfError, OSError, struct.error, ValueError) as e:
+            print('btf-mutate: %s' % e, file=sys.stderr)
+            return 2
+        return 0
     try:
         base = load(args.base) if getattr(args, 'base', None) else None
         btf = load(args.input, base)

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A kernel module file in memory, for init_module(): where its .BTF
+ * section header and its name (struct module in
+ * .gnu.linkonce.this_module: the name follows the state and the list,
+ * at offset 24 on x86-64) are, so that a test can give it other BTF or
+ * another name without writing a file.
+ */
+#ifndef KO_IMAGE_H
+#define KO_IMAGE_H
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KO_NAME_OFF	24
+#define KO_NAME_LEN	56	/* MODULE_NAME_LEN on 64-bit */
+
+struct ko_image {
+	char *data;		/* the file, then room for extra bytes */
+	size_t len;		/* of the file */
+	size_t end;		/* len rounded up to 8: where extra bytes go */
+	Elf64_Shdr *btf;	/* the .BTF section header, or NULL */
+	char *name;		/* the module's name, in data */
+};
+
+/* Read the module file path with extra bytes of room after it; 0, or -1
+ * with a message in err.
+ */
+static int ko_image_read(const char *path, size_t extra, struct ko_image *ko,
+			 char *err, size_t err_len)
+{
+	Elf64_Ehdr *eh;
+	Elf64_Shdr *sh;
+	const char *strs, *name;
+	struct stat st;
+	int fd, i;
+
+	memset(ko, 0, sizeof(*ko));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ko->len = st.st_size;
+	ko->end = (ko->len + 7) & ~(size_t)7;
+	ko->data = calloc(1, ko->end + extra);
+	if (!ko->data || read(fd, ko->data, ko->len) != (ssize_t)ko->len) {
+		snprintf(err, err_len, "%s: cannot read it", path);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	eh = (Elf64_Ehdr *)ko->data;
+	if (ko->len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_shoff + (size_t)eh->e_shnum * sizeof(*sh) > ko->len) {
+		snprintf(err, err_len, "%s is no ELF64 file", path);
+		return -1;
+	}
+	sh = (Elf64_Shdr *)(ko->data + eh->e_shoff);
+	strs = ko->data + sh[eh->e_shstrndx].sh_offset;
+	for (i = 0; i < eh->e_shnum; i++) {
+		name = strs + sh[i].sh_name;
+		if (!strcmp(name, ".BTF"))
+			ko->btf = &sh[i];
+		else if (!strcmp(name, ".gnu.linkonce.this_module"))
+			ko->name = ko->data + sh[i].sh_offset + KO_NAME_OFF;
+	}
+	if (!ko->name) {
+		snprintf(err, err_len, "%s has no .gnu.linkonce.this_module", path);
+		return -1;
+	}
+	return 0;
+}
+
+#endif
