@@ -60,7 +60,7 @@ variant_mem() {
 
 variant_timeout() {
 	case $1 in
-	debug) echo 2400 ;;
+	debug) echo 3600 ;;
 	deb) echo 1800 ;;
 	*) echo 900 ;;
 	esac

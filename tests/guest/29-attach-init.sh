@@ -31,6 +31,7 @@ expect_no_target() {
 }
 
 echo "== $M waits in its init"
+_loaded+=("$M")
 insmod "$(art $M.ko)" &
 pid=$!
 for ((i = 0; i < 300; i++)); do
@@ -44,7 +45,6 @@ expect_no_target "in vmlinux BTF" --btf vmlinux --func $F "no FUNC $F in the BTF
 expect_btf_ids "during init" "$base_ids" -$M
 echo 1 >"$go"
 wait "$pid" || fail "insmod $M failed"
-_loaded+=("$M")
 
 echo "== $M is live: fentry on $F attaches"
 tool_attach hold --btf $M --func $F --kind fentry

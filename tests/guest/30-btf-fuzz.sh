@@ -9,8 +9,8 @@
 # compares those verdicts with stock 5.10's. Splats fail the run in
 # vm.sh; with kmemleak, nothing may leak; the BTF IDs end as they began.
 . "$(dirname "$0")/lib.sh"
-policy=refuse
-! config_on CONFIG_MODULE_ALLOW_BTF_MISMATCH || policy=drop
+policy=$(btf_policy)
+command -v bpftool >/dev/null || fail "no bpftool on the host"
 cases=$(art fuzz/cases.bin)
 echo "cases: $(<"$(art fuzz/slice)"), policy: $policy"
 btf_scan

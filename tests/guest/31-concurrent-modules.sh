@@ -39,6 +39,8 @@ show_file "$SCRATCH/reader.out"
 show_file "$SCRATCH/walker.out"
 [ "$(fact "$SCRATCH/walker.out" stress.module_btf_seen)" -gt 0 ] ||
 	fail "the walker never saw module BTF"
+[ "$(fact "$SCRATCH/reader.out" sysfs.reads_ok)" -gt 0 ] ||
+	fail "the reader never read /sys/kernel/btf/btf_race_0"
 expect_btf_ids "after the races" "$base_ids"
 for ((i = 0; i < n; i++)); do
 	! is_loaded "btf_race_$i" || fail "btf_race_$i is still loaded"

@@ -8,8 +8,7 @@
 # CONFIG_MODULE_ALLOW_BTF_MISMATCH.
 . "$(dirname "$0")/lib.sh"
 M=btf_race
-drop=0
-! config_on CONFIG_MODULE_ALLOW_BTF_MISMATCH || drop=1
+policy=$(btf_policy)
 btf_scan
 base_ids=$BTF_COUNT
 declare -A REASON=(
@@ -38,7 +37,7 @@ for kind in over-types over-strings over-size; do
 	klog_since "$mark"
 	expect_eq "'$msg' lines ($kind)" 1 "$(count_lines "$msg" "${KLOG[@]}")"
 	expect_eq "'${REASON[$kind]}' lines ($kind)" 1 "$(count_lines "${REASON[$kind]}" "${KLOG[@]}")"
-	if [ $drop = 1 ]; then
+	if [ "$policy" = drop ]; then
 		expect_eq "insmod status ($kind, mismatch allowed)" 0 "$rc"
 		expect_no_btf_file $M
 		rm_mod $M

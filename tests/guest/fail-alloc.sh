@@ -13,8 +13,7 @@ d=/sys/kernel/debug/failslab
 # GFP_KERNEL allocations too; print the stack of each injected failure
 echo N >"$d/ignore-gfp-wait"
 echo 2 >"$d/verbose"
-policy=refuse
-! config_on CONFIG_MODULE_ALLOW_BTF_MISMATCH || policy=drop
+policy=$(btf_policy)
 btf_scan
 base_ids=$BTF_COUNT
 kmemleak_clear

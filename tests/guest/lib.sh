@@ -37,6 +37,13 @@ config_on() {
 	grep -Eq "^$1=(y|m)$" "$MODBTF_ART/config"
 }
 
+# btf_policy: what the kernel does with module BTF that fails to
+# validate: refuse (the module) or drop (the BTF, with
+# CONFIG_MODULE_ALLOW_BTF_MISMATCH).
+btf_policy() {
+	if config_on CONFIG_MODULE_ALLOW_BTF_MISMATCH; then echo drop; else echo refuse; fi
+}
+
 # art FILE: the path of a host-built artifact in $MODBTF_ART, or fail.
 art() {
 	[ -e "$MODBTF_ART/$1" ] ||

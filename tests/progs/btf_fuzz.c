@@ -59,6 +59,7 @@
 #include "ko_image.h"
 
 #define KMSG_MAX	8192
+#define EXEC_FAILED	127	/* the shell's status for a command not run */
 #define USAGE "usage: btf_fuzz -p refuse|drop [-t BPFTOOL] [-u] [-v] KO CASES\n" \
 	"       btf_fuzz -p refuse|drop -n MAX [-v] KO"
 
@@ -71,6 +72,7 @@ struct fuzz_case {
 
 static const char *policy, *bpftool;
 static int verbose, user_only, violations, kmsg_fd = -1;
+static const char *what = "case";	/* what a number counts, for messages */
 static char modname[64];
 static unsigned long counts[8];
 enum { ACCEPTED, REFUSED, DROPPED, EMPTY, USER_LOADED, USER_REFUSED, BPFTOOL_FAILED };
@@ -103,7 +105,7 @@ static void violation(uint32_t num, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	printf("VIOLATION case %u: ", num);
+	printf("VIOLATION %s %u: ", what, num);
 	vprintf(fmt, ap);
 	putchar('\n');
 	va_end(ap);
@@ -122,7 +124,7 @@ static void *read_file(const char *path, size_t *len)
 	buf = malloc(st.st_size + 1);
 	if (!buf)
 		die("out of memory");
-	if (read(fd, buf, st.st_size) != st.st_size)
+	if (ko_read_all(fd, buf, st.st_size))
 		die("%s: short read", path);
 	close(fd);
 	*len = st.st_size;
@@ -286,8 +288,8 @@ static int sysfs_btf_matches(const void *data, uint32_t len)
 	return same;
 }
 
-/* bpftool btf dump file /sys/kernel/btf/NAME: its exit status, or
- * 128 + the signal that killed it.
+/* bpftool btf dump file /sys/kernel/btf/NAME: its exit status, or minus
+ * the signal that killed it.
  */
 static int run_bpftool(void)
 {
@@ -305,11 +307,15 @@ static int run_bpftool(void)
 		dup2(null, 1);
 		dup2(null, 2);
 		execlp(bpftool, bpftool, "btf", "dump", "file", path, NULL);
-		_exit(127);
+		_exit(EXEC_FAILED);
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		die("waitpid: %s", strerror(errno));
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return -WTERMSIG(status);
+	if (WEXITSTATUS(status) == EXEC_FAILED)
+		die("cannot run %s", bpftool);
+	return WEXITSTATUS(status);
 }
 
 static void unload(uint32_t num)
@@ -320,13 +326,15 @@ static void unload(uint32_t num)
 	}
 	if (sysfs_btf_matches("", 0) != -1)
 		violation(num, "/sys/kernel/btf/%s is still there after rmmod", modname);
+	if (btf_id_named())
+		violation(num, "a BTF ID is still named %s after rmmod", modname);
 }
 
 /* One split case: the module with the case's bytes as its .BTF. */
 static const char *split_case(uint32_t num, struct ko_image *ko,
 			      const void *data, uint32_t len)
 {
-	int lines, matches, rc, tool;
+	int lines, matches, has_id, rc, tool;
 	const char *outcome = "violation";
 	long err = 0;
 
@@ -336,21 +344,27 @@ static const char *split_case(uint32_t num, struct ko_image *ko,
 	kmsg_validate_lines(&err);
 	rc = syscall(__NR_init_module, ko->data, ko->end + len, "") ? errno : 0;
 	lines = kmsg_validate_lines(&err);
+	matches = sysfs_btf_matches(data, len);
+	has_id = btf_id_named();
 	if (rc) {
 		if (strcmp(policy, "refuse") || lines != 1 || err != -rc)
 			violation(num, "init_module: %s, %d validate lines (errno %ld)",
 				  strerror(rc), lines, -err);
+		else if (matches != -1 || has_id)
+			violation(num, "refused, but its BTF is there (sysfs %d, ID %d)",
+				  matches, has_id);
 		else
 			outcome = count(REFUSED);
 		return outcome;
 	}
-	matches = sysfs_btf_matches(data, len);
-	if (matches == 1 && lines == 0) {
+	if ((matches == -1) == has_id) {
+		violation(num, "sysfs file %d, but ID %d", matches, has_id);
+	} else if (matches == 1 && lines == 0) {
 		outcome = count(ACCEPTED);
 		if (bpftool) {
 			tool = run_bpftool();
-			if (tool > 128)
-				violation(num, "%s btf dump died of signal %d", bpftool, tool - 128);
+			if (tool < 0)
+				violation(num, "%s btf dump died of signal %d", bpftool, -tool);
 			else if (tool)
 				counts[BPFTOOL_FAILED]++;
 		}
@@ -525,10 +539,11 @@ int main(int argc, char **argv)
 	    argc - optind != (nth_max ? 1 : 2))
 		die(USAGE);
 	if (nth_max) {
-		if (ko_image_read(argv[optind], 0, &ko, err, sizeof(err)) || !ko.btf)
-			die("%s", ko.btf ? err : "the module has no .BTF section");
+		if (ko_image_read(argv[optind], 0, &ko, err, sizeof(err)))
+			die("%s", err);
 		snprintf(modname, sizeof(modname), "%s", ko.name);
 		kmsg_open();
+		what = "load";
 		return fail_each(&ko, nth_max);
 	}
 	cases = read_file(argv[optind + 1], &cases_len);
@@ -541,8 +556,6 @@ int main(int argc, char **argv)
 		die("%s: truncated", argv[optind + 1]);
 	if (ko_image_read(argv[optind], max, &ko, err, sizeof(err)))
 		die("%s", err);
-	if (!ko.btf)
-		die("%s has no .BTF section", argv[optind]);
 	snprintf(modname, sizeof(modname), "%s", ko.name);
 	kmsg_open();
 	ids = btf_id_count();

@@ -532,8 +532,8 @@ static int cmd_race(const char *path, int n, int cycles, const char *stop)
 	struct ko_image ko;
 	pid_t pid;
 
-	if (ko_image_read(path, 0, &ko, err, sizeof(err)) || !ko.btf) {
-		fprintf(stderr, "race: %s\n", ko.btf ? err : "no .BTF section");
+	if (ko_image_read(path, 0, &ko, err, sizeof(err))) {
+		fprintf(stderr, "race: %s\n", err);
 		return 1;
 	}
 	snprintf(base, sizeof(base), "%s", ko.name);
