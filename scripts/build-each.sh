@@ -3,6 +3,11 @@
 # every commit between modbtf-base and the work tree's HEAD is checked out
 # in build/each (a git worktree) and built incrementally into
 # build/out/each. bpftool is built at the commits that change it.
+#
+#   build-each.sh [FIRST]
+#
+# FIRST (default 1): the number of the first patch to build; the ones
+# before it are taken as built (after a change to a later patch).
 set -eu
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/git-env.sh"
@@ -17,12 +22,13 @@ prepare_worktree() {
 }
 
 main() {
-	local c n=0 total subject
+	local c n=0 total subject first=${1:-1}
 	[ -d "$TREE/.git" ] || die "no work tree at $TREE (make tree first)"
 	prepare_worktree
 	total=$(git -C "$TREE" rev-list --count modbtf-base..HEAD)
 	for c in $(git -C "$TREE" rev-list --reverse modbtf-base..HEAD); do
 		n=$((n + 1))
+		[ "$n" -ge "$first" ] || continue
 		subject=$(git -C "$TREE" log -1 --format=%s "$c")
 		log "[$n/$total] $subject"
 		git -C "$EACH" checkout -q --detach "$c"
@@ -33,7 +39,7 @@ main() {
 		log "bpftool changes here: building it"
 		build_bpftool "$BUILD/out/each/vmlinux" "$EACH" "$BUILD/out/each-bpftool"
 	done
-	log "all $total patches build"
+	log "patches $first to $total of $total build"
 }
 
 main "$@"
