@@ -68,9 +68,10 @@ test-debug: build-debug
 
 ## fuzz            the whole fuzz campaign (make check runs a slice): fuzzed
 ##                 module BTF on the default and debug kernels, user BTF
-##                 verdicts against stock 5.10 (FUZZ_CASES=20000)
+##                 verdicts against stock 5.10 (FUZZ_CASES=20000,
+##                 FUZZ_DEBUG_CASES=2000)
 fuzz: deps tree stock-tree
-	$(S)/fuzz.sh $(or $(FUZZ_CASES),20000)
+	$(S)/fuzz.sh $(or $(FUZZ_CASES),20000) $(or $(FUZZ_DEBUG_CASES),2000)
 
 ## shell           an interactive shell in the default kernel (VARIANT=debug...)
 shell: deps tree

@@ -23,10 +23,11 @@ EMPTY_MODES="hdr-only empty-str"
 FUNCPROTO_MUST="virtio_net failover"
 FUNCPROTO_IF_BUILT="net_failover scsi_transport_fc libiscsi iscsi_tcp nvram"
 CORPUS_MIN_LOADED=150
-# The fuzz cases that make check runs (fuzz_cases)
+# The fuzz cases that make check runs (fuzz_cases; the count is the
+# variant's, scripts/variants.sh)
 FUZZ_SEED=${MODBTF_FUZZ_SEED:-modbtf}
 FUZZ_FIRST=${MODBTF_FUZZ_FIRST:-0}
-FUZZ_CASES=${MODBTF_FUZZ_CASES:-2000}
+FUZZ_CASES=${MODBTF_FUZZ_CASES:-}
 
 # build_ext_module OUT ART NAME: tests/modules/NAME with make M=; every
 # module its Kbuild makes (one directory may build several) goes to ART.
@@ -408,6 +409,7 @@ main() {
 	variant_check "$variant"
 	out=$BUILD/out/$variant
 	ART=$BUILD/tests/$variant
+	FUZZ_CASES=${FUZZ_CASES:-$(variant_fuzz_cases "$variant")}
 	[ -f "$out/vmlinux" ] || die "no $variant kernel in $out (make build first)"
 	rm -rf "$ART/bad" "$ART/notypes" "$ART/shapes" "$ART/fuzz" "$ART/limits" "$ART/tmp"
 	mkdir -p "$ART/bad" "$ART/notypes" "$ART/tmp"

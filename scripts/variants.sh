@@ -58,6 +58,15 @@ variant_mem() {
 	esac
 }
 
+# How many fuzz cases make check's slice has (30-btf-fuzz.sh): fewer
+# under KASAN, where a module load takes about 0.3 s.
+variant_fuzz_cases() {
+	case $1 in
+	debug) echo 1000 ;;
+	*) echo 2000 ;;
+	esac
+}
+
 variant_timeout() {
 	case $1 in
 	debug) echo 3600 ;;
