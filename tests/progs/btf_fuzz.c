@@ -386,21 +386,22 @@ static const char *split_case(uint32_t num, struct ko_image *ko,
 
 static int nth_fd = -1;
 
-/* Make the n-th fault injection point this thread passes fail (0: none);
- * what is left of the count.
- */
-static long fail_nth(long n)
+/* Make the n-th fault injection point this thread passes fail (0: none). */
+static void set_fail_nth(long n)
 {
 	char buf[32];
-	ssize_t r;
+	int len = snprintf(buf, sizeof(buf), "%ld", n);
 
-	if (n >= 0) {
-		r = snprintf(buf, sizeof(buf), "%ld", n);
-		if (pwrite(nth_fd, buf, r, 0) != r)
-			die("write fail-nth: %s", strerror(errno));
-		return n;
-	}
-	r = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+	if (pwrite(nth_fd, buf, len, 0) != len)
+		die("write fail-nth: %s", strerror(errno));
+}
+
+/* What is left of the count: 0 once a failure was injected. */
+static long get_fail_nth(void)
+{
+	char buf[32];
+	ssize_t r = pread(nth_fd, buf, sizeof(buf) - 1, 0);
+
 	if (r < 0)
 		die("read fail-nth: %s", strerror(errno));
 	buf[r] = '\0';
@@ -479,10 +480,10 @@ static int fail_each(struct ko_image *ko, long max)
 	ids = btf_id_count();
 	for (n = 1; n <= max; n++) {
 		kmsg_collect();
-		fail_nth(n);
+		set_fail_nth(n);
 		rc = syscall(__NR_init_module, ko->data, ko->len, "") ? errno : 0;
-		left = fail_nth(-1);
-		fail_nth(0);
+		left = get_fail_nth();
+		set_fail_nth(0);
 		kmsg_collect();
 		outcome = nth_outcome(n, rc, btf, len);
 		if (left) {

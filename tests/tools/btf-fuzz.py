@@ -110,23 +110,22 @@ class Case:
         self.put(off, value, size)
         return 'header %s=%#x' % (name, value)
 
-    def ref(self):
-        refs = [r for t in self.btf.types for r in t.refs]
-        if not refs:
+    def _field(self, fields, boundaries, label):
+        """One of fields (offset, value) set to one of boundaries."""
+        if not fields:
             return self.info()
-        off, old = self.rng.choice(refs)
-        value = self.rng.choice(self.id_boundaries())
+        off, old = self.rng.choice(fields)
+        value = self.rng.choice(boundaries)
         self.put(off, value)
-        return 'ref @%d %d->%#x' % (off, old, value)
+        return '%s @%d %d->%#x' % (label, off, old, value)
+
+    def ref(self):
+        return self._field([r for t in self.btf.types for r in t.refs],
+                           self.id_boundaries(), 'ref')
 
     def name(self):
-        names = [n for t in self.btf.types for n in t.names]
-        if not names:
-            return self.info()
-        off, old = self.rng.choice(names)
-        value = self.rng.choice(self.str_boundaries())
-        self.put(off, value)
-        return 'name_off @%d %d->%#x' % (off, old, value)
+        return self._field([n for t in self.btf.types for n in t.names],
+                           self.str_boundaries(), 'name_off')
 
     def info(self):
         t = self.pick_type()
