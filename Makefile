@@ -8,7 +8,7 @@ S := scripts
 .NOTPARALLEL:
 
 .PHONY: run check deps fetch tree stock-tree rebase export build build-debug \
-	build-stock test test-debug negative-control build-each fuzz deb shell clean help
+	build-stock test test-debug negative-control build-each fuzz bench deb shell clean help
 
 help:
 	@sed -n 's/^## //p' Makefile
@@ -72,6 +72,14 @@ test-debug: build-debug
 ##                 FUZZ_DEBUG_CASES=2000)
 fuzz: deps tree stock-tree
 	$(S)/fuzz.sh $(or $(FUZZ_CASES),20000) $(or $(FUZZ_DEBUG_CASES),2000)
+
+## bench           module BTF on 5.10 with the series against upstream's 6.1
+##                 (Debian 12's linux-source-6.1), side by side: a table, raw
+##                 samples and a plot in build/bench/ (docs/benchmarks.md;
+##                 BENCH_SAMPLES=100, BENCH_BOOTS=5)
+bench: tree
+	$(S)/deps.sh bench
+	$(S)/bench.sh $(or $(BENCH_SAMPLES),100) $(or $(BENCH_BOOTS),5)
 
 ## shell           an interactive shell in the default kernel (VARIANT=debug...)
 shell: deps tree

@@ -10,6 +10,8 @@ qemu-system-x86 kmod cpio rsync iproute2 iputils-ping util-linux coreutils ccach
 bpftrace"
 # and for make deb (deps.sh deb)
 DEB_PACKAGES="openssl dpkg-dev fakeroot debootstrap"
+# and for make bench (deps.sh bench): the plot
+BENCH_PACKAGES="gnuplot-nox"
 
 missing() {
 	local p
@@ -21,7 +23,10 @@ missing() {
 
 main() {
 	local miss
-	[ "${1-}" != deb ] || PACKAGES="$PACKAGES $DEB_PACKAGES"
+	case ${1-} in
+	deb) PACKAGES="$PACKAGES $DEB_PACKAGES" ;;
+	bench) PACKAGES="$PACKAGES $BENCH_PACKAGES" ;;
+	esac
 	miss=$(missing | xargs)
 	[ -n "$miss" ] || exit 0
 	if [ "$(id -u)" != 0 ]; then

@@ -107,6 +107,16 @@ build_programs() {
 		"$PROGS/attach_loader.c" -lbpf
 }
 
+# bench_smoke OUT: what 33-bench-smoke.sh runs: the benchmark's guest
+# side (tests/bench) on two of its modules, built for this kernel. On a
+# kernel without module BTF they cannot be made, and the test fails.
+bench_smoke() {
+	rm -rf "$ART/bench"
+	"$TOP/tests/bench/build.sh" programs "$ART/bench/bin"
+	"$TOP/tests/bench/build.sh" modules "$1" "$ART/bench/mods" 10 1000 ||
+		log "no bench modules for this kernel: 33-bench-smoke.sh will fail"
+}
+
 # bpf_object NAME: tests/progs/NAME.bpf.c into $ART/NAME.bpf.o
 bpf_object() {
 	run_logged "$ART/progs.log" "clang -target bpf of tests/progs/$1.bpf.c" \
@@ -436,6 +446,7 @@ main() {
 	fi
 	# Needs only vmlinux BTF: on stock 5.10 too, where the kernel ignores it
 	shapes_module
+	bench_smoke "$out"
 	corpus "$out"
 	rm -rf "$ART/tmp"
 }

@@ -6,6 +6,9 @@
 #   default  the series applied; VM, BPF and module-BTF fragments, corpus
 #   debug    the series applied; plus KASAN, lockdep, kmemleak
 #   stock    the pristine base (negative control); VM and BPF fragments
+#   upstream Debian 12's linux-source-6.1, upstream's module BTF: the
+#            benchmark's comparator (make bench); the default's fragments
+#            but the corpus
 #   each     build/each, one commit of the series (build-each.sh)
 #   deb      Debian 11's own configuration, packaged (deb.sh, make deb);
 #            its fragment is merged only with MODBTF_DEB_QEMU=1
@@ -14,7 +17,7 @@
 # and its fragments in config/; build.sh, vm.sh and suite.sh take it from
 # here (make check runs the variants it names in check.sh).
 
-VARIANTS="default debug stock each deb"
+VARIANTS="default debug stock upstream each deb"
 
 # variant_check NAME: die unless NAME is a variant (before anything builds).
 variant_check() {
@@ -28,6 +31,7 @@ variant_check() {
 variant_src() {
 	case $1 in
 	stock) echo "$BUILD/stock" ;;
+	upstream) echo "$BUILD/upstream" ;;
 	each) echo "$BUILD/each" ;;
 	*) echo "$TREE" ;;
 	esac
@@ -39,6 +43,7 @@ variant_fragment_names() {
 	default) echo "vm bpf modbtf corpus" ;;
 	debug) echo "vm bpf modbtf debug debug-modbtf" ;;
 	stock) echo "vm bpf" ;;
+	upstream) echo "vm bpf modbtf" ;;
 	each)
 		if grep -q "^config DEBUG_INFO_BTF_MODULES$" "$BUILD/each/lib/Kconfig.debug"; then
 			echo "vm bpf modbtf"

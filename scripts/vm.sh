@@ -9,6 +9,8 @@
 #   -m MEM      guest memory (default: the variant's, scripts/variants.sh)
 #   -e VAR=VAL  set VAR in the command's environment (repeatable), e.g.
 #               -e MODBTF_CYCLES=50
+#   -k PARAM    add PARAM to the kernel command line (repeatable), e.g.
+#               -k tsc_early_khz=2100000
 #   -s          an interactive shell in the guest instead of a command;
 #               Ctrl-C goes to the guest, "exit" or Ctrl-D ends the VM
 #   -F          a fault injection run: a call trace alone is no splat
@@ -36,6 +38,7 @@ MEM=
 SHELL_MODE=0
 PRINT_ONLY=0
 ENVS=()
+KPARAMS=()
 QEMU_PID=
 
 # Kernel splats that fail a run, as extended regular expressions.
@@ -57,7 +60,7 @@ qemu_args() {
 		-device virtio-rng-pci
 		-chardev "file,id=con,path=$(qarg "$rundir/console.log")" -serial chardev:con
 		-chardev "stdio,id=out,$stdio,logfile=$(qarg "$rundir/output.log")" -serial chardev:out
-		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro panic=-1 oops=panic init=\"$TOP/scripts/guest/init.sh\" modbtf_run=\"$rundir\" modbtf_mods=\"$out/mods\"")
+		-append "console=ttyS0 root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose ro panic=-1 oops=panic init=\"$TOP/scripts/guest/init.sh\" modbtf_run=\"$rundir\" modbtf_mods=\"$out/mods\"${KPARAMS[*]/#/ }")
 }
 
 # Does KVM boot a kernel here? Probed once per QEMU version: "yes" once a
@@ -182,6 +185,11 @@ main() {
 		-e)
 			[[ $2 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "-e wants VAR=VALUE, not '$2'"
 			ENVS+=("$2")
+			shift 2
+			;;
+		-k)
+			[[ $2 =~ ^[A-Za-z0-9_.-]+(=[A-Za-z0-9_.,-]*)?$ ]] || die "-k wants PARAM or PARAM=VALUE, not '$2'"
+			KPARAMS+=("$2")
 			shift 2
 			;;
 		-s) SHELL_MODE=1; shift ;;

@@ -51,9 +51,10 @@ static inline int ko_within(size_t off, size_t size, size_t len)
 }
 
 /* Read the module file path with extra bytes of room after it; 0, or -1
- * with a message in err.
+ * with a message in err. A file without a .BTF section is refused if
+ * need_btf, else read with ko->btf NULL.
  */
-static inline int ko_image_read(const char *path, size_t extra,
+static inline int ko_image_load(const char *path, size_t extra, int need_btf,
 				struct ko_image *ko, char *err, size_t err_len)
 {
 	Elf64_Ehdr *eh;
@@ -104,7 +105,7 @@ static inline int ko_image_read(const char *path, size_t extra,
 			 ko_within(sh[i].sh_offset, KO_NAME_OFF + KO_NAME_LEN, ko->len))
 			ko->name = ko->data + sh[i].sh_offset + KO_NAME_OFF;
 	}
-	if (!ko->name || !ko->btf) {
+	if (!ko->name || (need_btf && !ko->btf)) {
 		snprintf(err, err_len, "%s has no %s section", path,
 			 ko->name ? ".BTF" : ".gnu.linkonce.this_module");
 		goto fail;
@@ -114,6 +115,13 @@ fail:
 	free(ko->data);
 	memset(ko, 0, sizeof(*ko));
 	return -1;
+}
+
+/* ko_image_load() of a module file that must have a .BTF section. */
+static inline int ko_image_read(const char *path, size_t extra,
+				struct ko_image *ko, char *err, size_t err_len)
+{
+	return ko_image_load(path, extra, 1, ko, err, err_len);
 }
 
 #endif

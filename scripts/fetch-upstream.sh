@@ -1,0 +1,68 @@
+#!/bin/bash
+# The benchmark's comparator: Debian 12's linux-source-6.1 (base.conf's
+# UPSTREAM_*), verified by sha256 and extracted into build/upstream.
+#
+# The tarball is taken from /usr/src when the machine has that very
+# package installed, else downloaded with apt-get download from the
+# machine's own archive (a Debian 12 machine), and cached. Prints the
+# tree's path.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+sha_ok() { echo "$UPSTREAM_SHA256  $1" | sha256sum -c --status 2>/dev/null; }
+
+# download DST: the package's tarball into DST.part.
+download() {
+	local dst=$1 tmp
+	if sha_ok "/usr/src/$UPSTREAM_TARBALL"; then
+		log "using the installed /usr/src/$UPSTREAM_TARBALL"
+		cp "/usr/src/$UPSTREAM_TARBALL" "$dst.part"
+		return
+	fi
+	tmp=$(mktemp -d "$CACHE/dl.XXXXXX")
+	log "downloading $UPSTREAM_PKG=$UPSTREAM_VERSION"
+	(cd "$tmp" && apt-get download -q "$UPSTREAM_PKG=$UPSTREAM_VERSION") >"$tmp/apt.log" 2>&1 || {
+		cat "$tmp/apt.log" >&2
+		rm -rf "$tmp"
+		die "apt-get download $UPSTREAM_PKG=$UPSTREAM_VERSION (is the machine's archive Debian 12's?)"
+	}
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -xOf - "./usr/src/$UPSTREAM_TARBALL" >"$dst.part"
+	rm -rf "$tmp"
+}
+
+fetch() {
+	local dst=$CACHE/$UPSTREAM_PKG-$UPSTREAM_VERSION.tar.xz
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/fetch.lock"
+	flock 9
+	if [ -f "$dst" ] && sha_ok "$dst"; then
+		echo "$dst"
+		return
+	fi
+	download "$dst"
+	if ! sha_ok "$dst.part"; then
+		mv "$dst.part" "$dst.bad"
+		die "checksum mismatch: $dst.bad is not sha256 $UPSTREAM_SHA256 (base.conf)"
+	fi
+	mv "$dst.part" "$dst"
+	echo "$dst"
+}
+
+main() {
+	local dir=$BUILD/upstream tarball
+	if [ "$(cat "$dir/.modbtf-source" 2>/dev/null)" = "$UPSTREAM_SHA256" ]; then
+		echo "$dir"
+		return
+	fi
+	tarball=$(fetch)
+	log "extracting $tarball"
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	tar -xf "$tarball" -C "$dir.tmp" --strip-components=1 || die "cannot extract $tarball"
+	echo "$UPSTREAM_SHA256" >"$dir.tmp/.modbtf-source"
+	rm -rf "$dir"
+	mv "$dir.tmp" "$dir"
+	echo "$dir"
+}
+
+main "$@"
