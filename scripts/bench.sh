@@ -53,7 +53,7 @@ main() {
 	"$TOP/tests/bench/build.sh" programs "$BENCH/bin"
 	for v in $KERNELS; do
 		log "bench modules for $v: $SIZES struct types"
-		"$TOP/tests/bench/build.sh" modules "$BUILD/out/$v" "$BENCH/$v" $SIZES
+		MODBTF_BENCH_BUILDS=5 "$TOP/tests/bench/build.sh" modules "$BUILD/out/$v" "$BENCH/$v" $SIZES
 	done
 	# Side by side: the kernels take turns, boot by boot.
 	for v in $KERNELS; do

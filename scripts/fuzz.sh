@@ -5,7 +5,8 @@
 # kernel (module BTF that fails to validate refuses the module) and, as
 # user BTF only, on stock 5.10; the first DEBUG_COUNT (default 2000) on
 # the debug kernel (KASAN, lockdep, kmemleak; the module loads without
-# its BTF), where a case takes about 0.4 s. Every outcome must be one
+# its BTF) and on the strict kernel (the same checkers; the module is
+# refused), where a case takes about 0.4 s. Every outcome must be one
 # btf_fuzz allows, on both kernels of the series; and BPF_BTF_LOAD must
 # give each case the same verdict on the series as on stock 5.10 (the
 # split-BTF work must not loosen or tighten user BTF). Output and the
@@ -27,9 +28,10 @@ run() {
 	mkdir -p "$FUZZ/$v"
 	log "btf_fuzz on $v: $(grep -c . "$cases/cases.txt") cases"
 	"$TOP/scripts/vm.sh" -v "$v" -m "$(variant_mem "$v")" -t 3600 -- \
+		"$TOP/tests/guest/fuzz-run.sh" \
 		"$art/btf_fuzz" "$@" "$art/btf_test.ko" "$cases/cases.bin" \
 		>"$FUZZ/$v/out.txt" 2>&1 || rc=$?
-	grep -E '^(VIOLATION|totals)' "$FUZZ/$v/out.txt" | sed "s/^/  $v: /" >&2 || true
+	grep -E '^(VIOLATION|totals|FAIL|kmemleak)' "$FUZZ/$v/out.txt" | sed "s/^/  $v: /" >&2 || true
 	log "$v: $(($(now) - t0)) s, exit $rc"
 	return "$rc"
 }
@@ -46,16 +48,17 @@ main() {
 	# Split cases are split BTF on the variant's own vmlinux BTF. Stock
 	# 5.10 takes the default kernel's cases, byte for byte, as user BTF.
 	# (The next make check makes its own slice again.)
-	for v in default debug stock; do
+	for v in default debug strict stock; do
 		"$TOP/scripts/build.sh" "$v"
 		n=$count
-		[ "$v" != debug ] || n=$debug_count
+		[ "$v" != debug ] && [ "$v" != strict ] || n=$debug_count
 		MODBTF_FUZZ_CASES=$n MODBTF_FUZZ_SEED=$seed MODBTF_FUZZ_FIRST=$first \
 			"$TOP/scripts/prepare-tests.sh" "$v"
 	done
 	rm -rf "$FUZZ"
 	run default default -p refuse -t bpftool || bad=1
 	run debug debug -p drop -t bpftool || bad=1
+	run strict strict -p refuse -t bpftool || bad=1
 	run stock default -p refuse -u || bad=1
 	for v in default stock; do
 		n=$(verdicts "$v")

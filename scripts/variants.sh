@@ -5,6 +5,8 @@
 #
 #   default  the series applied; VM, BPF and module-BTF fragments, corpus
 #   debug    the series applied; plus KASAN, lockdep, kmemleak
+#   strict   the debug kernel with the default's policy: a module whose
+#            BTF fails to validate is refused (make fuzz only)
 #   stock    the pristine base (negative control); VM and BPF fragments
 #   upstream Debian 12's linux-source-6.1, upstream's module BTF: the
 #            benchmark's comparator (make bench); the default's fragments
@@ -17,7 +19,7 @@
 # and its fragments in config/; build.sh, vm.sh and suite.sh take it from
 # here (make check runs the variants it names in check.sh).
 
-VARIANTS="default debug stock upstream each deb"
+VARIANTS="default debug strict stock upstream each deb"
 
 # variant_check NAME: die unless NAME is a variant (before anything builds).
 variant_check() {
@@ -42,6 +44,7 @@ variant_fragment_names() {
 	case $1 in
 	default) echo "vm bpf modbtf corpus" ;;
 	debug) echo "vm bpf modbtf debug debug-modbtf" ;;
+	strict) echo "vm bpf modbtf debug" ;;
 	stock) echo "vm bpf" ;;
 	upstream) echo "vm bpf modbtf" ;;
 	each)
@@ -58,7 +61,7 @@ variant_fragment_names() {
 # Guest memory, and the time the guest suite may take (s), under TCG.
 variant_mem() {
 	case $1 in
-	debug | deb) echo 2G ;;
+	debug | strict | deb) echo 2G ;;
 	*) echo 1G ;;
 	esac
 }
@@ -67,14 +70,14 @@ variant_mem() {
 # under KASAN, where a module load takes about 0.3 s.
 variant_fuzz_cases() {
 	case $1 in
-	debug) echo 1000 ;;
+	debug | strict) echo 1000 ;;
 	*) echo 2000 ;;
 	esac
 }
 
 variant_timeout() {
 	case $1 in
-	debug) echo 3600 ;;
+	debug | strict) echo 3600 ;;
 	deb) echo 1800 ;;
 	*) echo 900 ;;
 	esac

@@ -8,8 +8,10 @@
 # Modules: for each N, bench_N.ko (tests/bench/gen-module.py: N struct types) made
 # with make M= against the kernel build directory OUT (make, no ccache),
 # stripped of DWARF as distributions ship modules, in DIR/with/ and, its
-# .BTF removed, in DIR/without/. The build is timed twice, with module
-# BTF and without (CONFIG_DEBUG_INFO_BTF_MODULES= on the command line).
+# .BTF removed, in DIR/without/, and its types as standalone BTF (pahole
+# --btf_encode_detached) in DIR/standalone/bench_N.btf. The build is timed twice, with module
+# BTF and without (CONFIG_DEBUG_INFO_BTF_MODULES= on the command line),
+# MODBTF_BENCH_BUILDS times each (default 1), taking turns.
 # DIR/sizes lists the Ns; DIR/host.csv gets "csv,nobtf|btf,build,NS",
 # "csv,N,btf_bytes,BYTES" and "csv,N,ko_bytes,WITH,WITHOUT".
 set -eu
@@ -41,13 +43,17 @@ programs() {
 }
 
 modules() {
-	local out=$1 dir=$2 n ko
+	local out=$1 dir=$2 n ko flags=
 	shift 2
+	[ ! -f "$out/source/scripts/pahole-flags.sh" ] ||
+		flags=$(PAHOLE=pahole sh "$out/source/scripts/pahole-flags.sh")
 	SIZES="$*"
-	rm -rf "$dir" && mkdir -p "$dir/with" "$dir/without"
+	rm -rf "$dir" && mkdir -p "$dir/with" "$dir/without" "$dir/standalone"
 	echo "$SIZES" >"$dir/sizes"
-	build "$out" "$dir" nobtf
-	build "$out" "$dir" btf
+	for _ in $(seq "${MODBTF_BENCH_BUILDS:-1}"); do
+		build "$out" "$dir" nobtf
+		build "$out" "$dir" btf
+	done
 	for n in $SIZES; do
 		ko=$dir/with/bench_$n.ko
 		objcopy --strip-debug "$dir/src/bench_$n.ko" "$ko"
@@ -55,6 +61,11 @@ modules() {
 		objcopy --dump-section .BTF="$dir/btf" "$ko" "$dir/objcopy.out" ||
 			die "bench_$n.ko has no .BTF (a kernel without module BTF?)"
 		echo "csv,$n,btf_bytes,$(stat -c %s "$dir/btf")" >>"$dir/host.csv"
+		# The same types as standalone BTF, for BPF_BTF_LOAD, with the
+		# kernel's pahole flags (the BTF kinds it knows)
+		run_logged "$dir/pahole.log" "pahole --btf_encode_detached of bench_$n.ko" \
+			pahole -J $flags --btf_encode_detached="$dir/standalone/bench_$n.btf" "$dir/src/bench_$n.ko"
+		echo "csv,$n,standalone_bytes,$(stat -c %s "$dir/standalone/bench_$n.btf")" >>"$dir/host.csv"
 		echo "csv,$n,ko_bytes,$(stat -c %s "$ko"),$(stat -c %s "$dir/without/bench_$n.ko")" >>"$dir/host.csv"
 	done
 	rm -f "$dir/btf" "$dir/objcopy.out"

@@ -7,12 +7,18 @@
 #   guest.sh first ART          the first module load after boot
 #
 # ART is build/bench/VARIANT: with/ and without/ hold bench_N.ko with and
-# without .BTF, sizes the Ns; bin/ the bench program and BPF object.
-set -eu
+# without .BTF, standalone/ their types as BTF of their own, sizes the
+# Ns; its sibling bin/ the bench program and BPF object.
+set -eu -o pipefail
 
-ART=$2
-BIN=$(dirname "$ART")/bin
-SIZES=$(cat "$ART/sizes")
+BIN=$(dirname "$2")/bin
+SIZES=$(cat "$2/sizes")
+# The modules are read from tmpfs, as from a warm page cache: from the
+# host's 9p share, reading a .ko would cost more with its .BTF, and
+# differently on each kernel, in what is timed.
+ART=/run/bench
+mkdir -p "$ART"
+cp -r "$2/with" "$2/without" "$2/standalone" "$ART/"
 COPIES_KO=bench_1000.ko
 
 bench() { "$BIN/modbtf_bench" "$@"; }
@@ -22,6 +28,7 @@ latency() {
 	local n
 	for n in $SIZES; do
 		bench load "$1" "$ART/with/bench_$n.ko" "$ART/without/bench_$n.ko" | csv "$n,"
+		bench btfload "$ART/standalone/bench_$n.btf" "$1" | csv "$n,"
 	done
 }
 

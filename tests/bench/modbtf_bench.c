@@ -22,11 +22,15 @@
  *   modbtf_bench core BPF_OBJECT N
  *	libbpf's open and load of a CO-RE object, then close, N times:
  *	"core,NS"
+ *   modbtf_bench btfload FILE N
+ *	BPF_BTF_LOAD of the standalone BTF in FILE, N times: "btfload,NS"
+ *	(the BTF verifier alone, without the module loader)
  *   modbtf_bench exec N COMMAND...
  *	run COMMAND N times, its output to /dev/null: "exec,NS"
  */
 #define _GNU_SOURCE
 #include <bpf/libbpf.h>
+#include <linux/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -255,6 +259,35 @@ static int cmd_core(const char *path, int n)
 	return 0;
 }
 
+static int cmd_btfload(const char *path, int n)
+{
+	union bpf_attr attr;
+	struct stat st;
+	long long t;
+	char *buf;
+	int i, fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st))
+		die("%s: %s", path, strerror(errno));
+	buf = malloc(st.st_size);
+	if (!buf || ko_read_all(fd, buf, st.st_size))
+		die("%s: cannot read it", path);
+	close(fd);
+	for (i = 0; i < n; i++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.btf = (unsigned long)buf;
+		attr.btf_size = st.st_size;
+		t = now_ns();
+		fd = syscall(SYS_bpf, BPF_BTF_LOAD, &attr, sizeof(attr));
+		if (fd < 0)
+			die("BPF_BTF_LOAD of %s: %s", path, strerror(errno));
+		close(fd);
+		printf("btfload,%lld\n", now_ns() - t);
+	}
+	free(buf);
+	return 0;
+}
+
 static int cmd_exec(int n, char **argv)
 {
 	long long t;
@@ -300,6 +333,8 @@ int main(int argc, char **argv)
 		return cmd_read(argv[2], count(argv[3]));
 	if (!strcmp(cmd, "core") && argc == 4)
 		return cmd_core(argv[2], count(argv[3]));
+	if (!strcmp(cmd, "btfload") && argc == 4)
+		return cmd_btfload(argv[2], count(argv[3]));
 	if (!strcmp(cmd, "exec") && argc > 3)
 		return cmd_exec(count(argv[2]), argv + 3);
 	fprintf(stderr, "usage: see the comment at the top of %s\n", __FILE__);

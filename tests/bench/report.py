@@ -74,7 +74,8 @@ class Kernel:
         f = self.fig
         btf = {int(r[0]): int(r[2]) for r in self.rows if r[1] == "btf_bytes"}
         self.btf = btf
-        pts = []
+        sa = {int(r[0]): int(r[2]) for r in self.rows if r[1] == "standalone_bytes"}
+        pts, upts = [], []
         for n in sorted(btf):
             s = self.select("load", str(n))
             w = [int(x[1]) for x in s if x[0] == "with"]
@@ -97,9 +98,16 @@ class Kernel:
             f["load %d types: BTF cost (us)" % n] = cost / 1e3
             f["load %d types: BTF share of load (%%)" % n] = 100 * cost / median(w)
             f["unload %d types: BTF cost (us)" % n] = (median(uw) - median(uwo)) / 1e3
+            bl = [int(x[0]) for x in self.select("btfload", str(n))]
+            if bl:
+                f["BPF_BTF_LOAD %d types standalone (us)" % n] = median(bl) / 1e3
+                upts.append((sa.get(n, btf[n]) / 1024, median(bl)))
         a, b = fit(pts)
         f["load cost: fixed part (us)"] = a / 1e3
         f["load cost: slope (ns/KB)"] = b
+        a, b = fit(upts)
+        f["BPF_BTF_LOAD: fixed part (us)"] = a / 1e3
+        f["BPF_BTF_LOAD: slope (ns/KB)"] = b
         first = [int(x[0]) for x in self.select("first")]
         second = [int(x[0]) for x in self.select("second")]
         f["first load after boot (us, median of %d boots)" % len(first)] = median(first) / 1e3
@@ -126,11 +134,13 @@ class Kernel:
         if rd:
             mbs = [int(x[0]) / int(x[1]) * 1e9 / 2 ** 20 for x in rd]
             f["sysfs read of %d bytes (MB/s)" % int(rd[0][0])] = median(mbs)
-        build = {r[0]: int(r[2]) for r in self.rows if r[1] == "build"}
-        if "btf" in build and "nobtf" in build:
-            f["build of the bench modules, with BTF (s)"] = build["btf"] / 1e9
-            f["build of the bench modules, without BTF (s)"] = build["nobtf"] / 1e9
-            f["build overhead of BTF (%)"] = 100 * (build["btf"] / build["nobtf"] - 1)
+        build = {m: median([int(r[2]) for r in self.rows
+                            if r[0] == m and r[1] == "build"])
+                 for m in ("btf", "nobtf")}
+        nb = len([r for r in self.rows if r[0] == "btf" and r[1] == "build"])
+        f["build of the bench modules, with BTF (s, median of %d)" % nb] = build["btf"] / 1e9
+        f["build of the bench modules, without BTF (s)"] = build["nobtf"] / 1e9
+        f["build overhead of BTF (%)"] = 100 * (build["btf"] / build["nobtf"] - 1)
         f[".BTF bytes of the bench modules"] = sum(btf.values())
 
 
