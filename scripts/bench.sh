@@ -8,6 +8,10 @@
 #
 #   bench.sh [SAMPLES [FIRST_BOOTS]]    (default 100 and 5)
 #
+# SAMPLES load/unload pairs per module size and kernel, in 4 rounds: 4
+# boots of each kernel, taking turns. FIRST_BOOTS more boots of each
+# time the first module load after boot.
+#
 # MODBTF_BENCH_SIZES: the modules' struct counts (default
 # "10 100 1000 3000 10000", about 1 KB to 1.1 MB of BTF).
 set -eu
@@ -16,6 +20,7 @@ set -eu
 BENCH=$BUILD/bench
 KERNELS="default upstream"
 SIZES=${MODBTF_BENCH_SIZES:-10 100 1000 3000 10000}
+ROUNDS=4
 
 # The host's TSC frequency (kHz). Under TCG the guest's TSC is the host's,
 # but a tinyconfig guest cannot calibrate it (no HPET, no ACPI PM timer)
@@ -28,21 +33,20 @@ tsc_khz() {
 	awk -v m="$mhz" 'BEGIN { printf "%d", m * 1000 }'
 }
 
-# boot VARIANT MODE ARGS...: tests/bench/guest.sh in the guest; its CSV
-# lines appended to $BENCH/VARIANT/guest.csv.
+# boot VARIANT ROUND MODE ARGS...: tests/bench/guest.sh MODE in the
+# guest; its CSV lines into $BENCH/VARIANT/guest-MODE-ROUND.csv.
 boot() {
-	local v=$1 t0
-	shift
-	t0=$(now)
+	local v=$1 r=$2 out
+	shift 2
+	out=$BENCH/$v/$1-$r.out
 	"$TOP/scripts/vm.sh" -v "$v" -m 1G -t 1800 -k tsc_early_khz="$TSC_KHZ" -k tsc=reliable -- \
-		"$TOP/tests/bench/guest.sh" "$1" "$BENCH/$v" "${@:2}" >"$BENCH/$v/$1.out" 2>&1 ||
-		{ tail -n 20 "$BENCH/$v/$1.out" >&2; die "bench boot of $v ($1)" "$BENCH/$v/$1.out"; }
-	grep '^csv,' "$BENCH/$v/$1.out" >>"$BENCH/$v/guest.csv"
-	log "$v, $1: $(($(now) - t0)) s"
+		"$TOP/tests/bench/guest.sh" "$1" "$BENCH/$v" "${@:2}" >"$out" 2>&1 ||
+		{ tail -n 20 "$out" >&2; die "bench boot of $v ($1)" "$out"; }
+	grep '^csv,' "$out" >"$BENCH/$v/guest-$1-$r.csv"
 }
 
 main() {
-	local samples=${1:-100} boots=${2:-5} v t0
+	local samples=${1:-100} boots=${2:-5} v r t0 t1
 	t0=$(now)
 	TSC_KHZ=$(tsc_khz)
 	"$TOP/scripts/fetch-upstream.sh" >/dev/null
@@ -55,15 +59,22 @@ main() {
 		log "bench modules for $v: $SIZES struct types"
 		MODBTF_BENCH_BUILDS=5 "$TOP/tests/bench/build.sh" modules "$BUILD/out/$v" "$BENCH/$v" $SIZES
 	done
-	# Side by side: the kernels take turns, boot by boot.
-	for v in $KERNELS; do
-		boot "$v" main "$samples"
-	done
-	for _ in $(seq "$boots"); do
+	# Side by side: the kernels take turns, boot by boot. A TCG guest is
+	# a few percent faster or slower from one boot to the next, so the
+	# samples come from ROUNDS boots of each.
+	for r in $(seq "$ROUNDS"); do
 		for v in $KERNELS; do
-			boot "$v" first
+			t1=$(now)
+			boot "$v" "$r" main $((samples / ROUNDS))
+			log "round $r of $ROUNDS, $v: $(($(now) - t1)) s"
 		done
 	done
+	for r in $(seq "$boots"); do
+		for v in $KERNELS; do
+			boot "$v" "$r" first
+		done
+	done
+	log "$boots first loads after boot on each kernel"
 	python3 "$TOP/tests/bench/report.py" "$BENCH" $KERNELS
 	log "make bench: $(($(now) - t0)) s"
 }

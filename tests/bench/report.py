@@ -32,18 +32,27 @@ def quantile(xs, q):
     return xs[lo] + (xs[hi] - xs[lo]) * (i - lo)
 
 
-def read_rows(bench, kernel):
+def read_csv(path):
     rows = []
-    for f in ("host.csv", "guest.csv"):
-        path = os.path.join(bench, kernel, f)
-        if not os.path.exists(path):
-            continue
-        with open(path) as fh:
-            for line in fh:
-                parts = line.strip().split(",")
-                if len(parts) >= 3 and parts[0] == "csv":
-                    rows.append(parts[1:])
+    with open(path) as fh:
+        for line in fh:
+            parts = line.strip().split(",")
+            if len(parts) >= 3 and parts[0] == "csv":
+                rows.append(parts[1:])
     return rows
+
+
+def read_rows(bench, kernel):
+    """All rows of a kernel, and the rows of each main round's boot."""
+    d = os.path.join(bench, kernel)
+    rows, rounds = read_csv(os.path.join(d, "host.csv")), []
+    for f in sorted(os.listdir(d)):
+        if f.startswith("guest-") and f.endswith(".csv"):
+            r = read_csv(os.path.join(d, f))
+            rows += r
+            if f.startswith("guest-main-"):
+                rounds.append(r)
+    return rows, rounds
 
 
 def fit(points):
@@ -61,14 +70,21 @@ def fit(points):
 class Kernel:
     def __init__(self, bench, name):
         self.name = name
-        self.rows = read_rows(bench, name)
+        self.rows, self.rounds = read_rows(bench, name)
         self.fig = {}
         self.load = {}
         self.compute()
 
-    def select(self, what, key=None):
-        return [r[2:] for r in self.rows
+    def select(self, what, key=None, rows=None):
+        return [r[2:] for r in (self.rows if rows is None else rows)
                 if r[1] == what and (key is None or r[0] == key)]
+
+    def cost(self, n, rows=None):
+        """Median load time with BTF minus without, and the samples."""
+        s = self.select("load", str(n), rows)
+        w = [int(x[1]) for x in s if x[0] == "with"]
+        wo = [int(x[1]) for x in s if x[0] == "without"]
+        return median(w) - median(wo), w, wo
 
     def compute(self):
         f = self.fig
@@ -105,6 +121,11 @@ class Kernel:
         a, b = fit(pts)
         f["load cost: fixed part (us)"] = a / 1e3
         f["load cost: slope (ns/KB)"] = b
+        slopes = sorted(fit([(btf[n] / 1024, self.cost(n, r)[0]) for n in sorted(btf)])[1]
+                        for r in self.rounds)
+        if slopes:
+            f["load cost slope of each round: lowest (ns/KB)"] = slopes[0]
+            f["load cost slope of each round: highest (ns/KB)"] = slopes[-1]
         a, b = fit(upts)
         f["BPF_BTF_LOAD: fixed part (us)"] = a / 1e3
         f["BPF_BTF_LOAD: slope (ns/KB)"] = b
@@ -114,10 +135,11 @@ class Kernel:
         f["second load (us)"] = median(second) / 1e3
         f["first load's extra (us)"] = (median(first) - median(second)) / 1e3
         mem = {}
-        for r in self.rows:
-            if r[1] == "copies" and r[0] in ("with", "without"):
-                n = int(r[2])
-                mem[r[0]] = (int(r[3]) + int(r[4])) / n, int(r[5]) / n
+        for kind in ("with", "without"):
+            c = [(int(x[1]) + int(x[2])) / int(x[0], 10) for x in self.select("copies", kind)]
+            a = [int(x[3]) / int(x[0]) for x in self.select("copies", kind)]
+            if c:
+                mem[kind] = median(c), median(a)
         if "with" in mem and "without" in mem and 1000 in btf:
             per = (mem["with"][0] - mem["without"][0]) * 1024
             f["memory per module, slab+vmalloc, with BTF (KB)"] = mem["with"][0]
@@ -187,10 +209,11 @@ def plot(bench, ks):
             out.write("\n\n")
     cmds = ["set terminal pngcairo size 900,600",
             "set output '%s'" % os.path.join(bench, "load-cost.png"),
-            "set title 'Module load time with BTF minus without (median, bars: interquartile)'",
+            "set title 'Module load time with BTF minus without (median; bars: interquartile)'",
             "set xlabel '.BTF of the module (KB)'",
             "set ylabel 'extra load time (us), QEMU TCG'",
-            "set logscale x", "set key left top", "set grid"]
+            "set logscale xy", "set xrange [0.5:2000]", "set key left top",
+            "set grid"]
     plots = ["'%s' index %d using 1:2:3:4 with yerrorlines title '%s'"
              % (data, i, NAMES.get(k.name, k.name)) for i, k in enumerate(ks)]
     cmds.append("plot " + ", ".join(plots))
