@@ -19,7 +19,10 @@ SIZES=$(cat "$2/sizes")
 ART=/run/bench
 mkdir -p "$ART"
 cp -r "$2/with" "$2/without" "$2/standalone" "$ART/"
-COPIES_KO=bench_1000.ko
+SMALL=${SIZES%% *}
+# The module of the memory and user-space parts: bench_1000, if built
+COPIES_KO=bench_${SMALL}.ko
+case " $SIZES " in *" 1000 "*) COPIES_KO=bench_1000.ko ;; esac
 
 bench() { "$BIN/modbtf_bench" "$@"; }
 csv() { sed "s/^/csv,$1/"; }
@@ -38,18 +41,19 @@ memory() {
 	bench uncopies 50 m_
 }
 
-# user_space: libbpf (a CO-RE program naming a module type) and bpftool
-# btf show, with 0, 10 and 50 other modules with BTF loaded.
+# user_space: libbpf (a CO-RE program naming a module type; the smallest
+# bench module has it) and bpftool btf show, with 0, 10 and 50 other
+# modules with BTF loaded.
 user_space() {
 	local k
-	insmod "$ART/with/bench_10.ko"
+	insmod "$ART/with/bench_$SMALL.ko"
 	for k in 0 10 50; do
 		[ "$k" = 0 ] || bench copies "$k" "$ART/with/$COPIES_KO" u_ >/dev/null
 		bench core "$BIN/bench.bpf.o" 20 | csv "$k,"
 		bench exec 20 bpftool btf show | csv "$k,"
 		[ "$k" = 0 ] || bench uncopies "$k" u_
 	done
-	rmmod bench_10
+	rmmod "bench_$SMALL"
 }
 
 sysfs_read() {

@@ -5,11 +5,21 @@
 # 50 copies of bench_1000 take at least one copy of their .BTF more
 # memory than 50 without it (the kernel keeps the bytes), the CO-RE
 # program that names a module type loads with 0, 10 and 50 other
-# modules, and the sysfs file reads back whole. No timing is asserted.
+# modules, the same types load as user BTF, and the sysfs file reads
+# back whole. No timing is asserted.
 . "$(dirname "$0")/lib.sh"
 mods=$(art bench/mods)
 csv=$SCRATCH/bench.csv
-at_exit "for m in bench_10 bench_1000; do unload \$m; done"
+# If guest.sh stops half-way, what it loaded goes with the test
+cleanup() {
+	local m i
+	for m in bench_10 bench_1000; do unload "$m"; done
+	for ((i = 0; i < 50; i++)); do
+		unload "m_$i"
+		unload "u_$i"
+	done
+}
+at_exit cleanup
 
 t0=$SECONDS
 "$(dirname "$0")/../bench/guest.sh" main "$mods" 2 >"$csv" ||
@@ -27,6 +37,7 @@ lines() {
 
 ns='[0-9]+'
 expect_eq "load samples" 8 "$(lines "csv,(10|1000),load,(with|without),$ns,$ns")"
+expect_eq "BPF_BTF_LOAD samples" 4 "$(lines "csv,(10|1000),btfload,$ns")"
 expect_eq "core samples" 60 "$(lines "csv,(0|10|50),core,$ns")"
 expect_eq "bpftool samples" 60 "$(lines "csv,(0|10|50),exec,$ns")"
 btf_bytes=
