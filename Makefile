@@ -77,7 +77,7 @@ fuzz: deps tree stock-tree
 ##                 (Debian 12's linux-source-6.1), side by side: a table, raw
 ##                 samples and a plot in build/bench/ (docs/benchmarks.md;
 ##                 BENCH_SAMPLES=100, BENCH_BOOTS=5)
-bench: tree
+bench: deps tree
 	$(S)/deps.sh bench
 	$(S)/bench.sh $(or $(BENCH_SAMPLES),100) $(or $(BENCH_BOOTS),5)
 
