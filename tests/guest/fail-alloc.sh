@@ -1,4 +1,4 @@
-# Each slab allocation of a module load failed in turn: btf_fuzz -n
+# Each slab and page allocation of a module load failed in turn: btf_fuzz -n
 # loads btf_race.ko with /proc/thread-self/fail-nth = 1, 2, ... until a
 # load passes every allocation, and checks that each load ends in a
 # state the kernel may be in (see tests/progs/btf_fuzz.c): with all of
@@ -9,10 +9,15 @@
 # kernel, with vm.sh -F: each injected failure prints its stack.
 . "$(dirname "$0")/lib.sh"
 config_on CONFIG_FAILSLAB || fail "this kernel has no CONFIG_FAILSLAB"
-d=/sys/kernel/debug/failslab
-# GFP_KERNEL allocations too; print the stack of each injected failure
-echo N >"$d/ignore-gfp-wait"
-echo 2 >"$d/verbose"
+config_on CONFIG_FAIL_PAGE_ALLOC || fail "this kernel has no CONFIG_FAIL_PAGE_ALLOC"
+# GFP_KERNEL allocations too, pages of every order; print the stack of
+# each injected failure
+for d in /sys/kernel/debug/failslab /sys/kernel/debug/fail_page_alloc; do
+	echo N >"$d/ignore-gfp-wait"
+	echo 2 >"$d/verbose"
+done
+echo N >/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
+echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
 policy=$(btf_policy)
 btf_scan
 base_ids=$BTF_COUNT

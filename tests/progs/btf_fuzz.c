@@ -33,8 +33,9 @@
  *
  * -n MAX: no cases; KO is loaded over and over, with its own BTF, making
  * the n-th fault injection point of the load fail (/proc/thread-self/
- * fail-nth; FAILSLAB with ignore-gfp-wait off, verbose 2 so that the
- * stack shows whether the failure is on the module BTF path), n = 1, 2,
+ * fail-nth; FAILSLAB and FAIL_PAGE_ALLOC with ignore-gfp-wait off,
+ * verbose 2 so that the stack shows whether the failure is on the module
+ * BTF path), n = 1, 2,
  * ... until a load meets no injected failure (at most MAX loads). Each
  * load must end in one of: full (BTF, ID and sysfs file), no-sysfs or
  * no-id (the module loads, its BTF lacks what the warning "failed to
