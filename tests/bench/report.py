@@ -79,59 +79,61 @@ class Kernel:
         return [r[2:] for r in (self.rows if rows is None else rows)
                 if r[1] == what and (key is None or r[0] == key)]
 
+    def pairs(self, n, rows=None):
+        """The (with, without) load and unload times of each sample of
+        size n: modbtf_bench load prints each sample's two loads one
+        after the other, in either order.
+        """
+        s = [x for x in self.select("load", str(n), rows)]
+        out = []
+        for a, b in zip(s[0::2], s[1::2]):
+            w, wo = (a, b) if a[0] == "with" else (b, a)
+            if (w[0], wo[0]) != ("with", "without"):
+                raise SystemExit("%s: load samples of %d out of pairs" % (self.name, n))
+            out.append((int(w[1]), int(wo[1]), int(w[2]), int(wo[2])))
+        return out
+
     def cost(self, n, rows=None):
-        """Median load time with BTF minus without, and the samples."""
-        s = self.select("load", str(n), rows)
-        w = [int(x[1]) for x in s if x[0] == "with"]
-        wo = [int(x[1]) for x in s if x[0] == "without"]
-        return median(w) - median(wo), w, wo
+        """The BTF cost of a load: the median of the samples' with minus
+        without (each pair ran back to back).
+        """
+        return median([w - wo for w, wo, _, _ in self.pairs(n, rows)])
+
+    def slope(self, rows=None):
+        return fit([(self.btf[n] / 1024, self.cost(n, rows)) for n in sorted(self.btf)])
 
     def compute(self):
         f = self.fig
         btf = {int(r[0]): int(r[2]) for r in self.rows if r[1] == "btf_bytes"}
         self.btf = btf
-        sa = {int(r[0]): int(r[2]) for r in self.rows if r[1] == "standalone_bytes"}
-        pts, upts = [], []
         for n in sorted(btf):
-            s = self.select("load", str(n))
-            w = [int(x[1]) for x in s if x[0] == "with"]
-            wo = [int(x[1]) for x in s if x[0] == "without"]
-            uw = [int(x[2]) for x in s if x[0] == "with"]
-            uwo = [int(x[2]) for x in s if x[0] == "without"]
-            if not w or not wo:
-                continue
-            cost = median(w) - median(wo)
-            self.load[n] = dict(
-                kb=btf[n] / 1024, with_=median(w), without=median(wo),
-                cost=cost, samples=min(len(w), len(wo)),
-                lo=quantile(w, 0.25) - quantile(wo, 0.75),
-                hi=quantile(w, 0.75) - quantile(wo, 0.25),
-                ucost=median(uw) - median(uwo))
-            pts.append((btf[n] / 1024, cost))
+            p = self.pairs(n)
+            if not p:
+                raise SystemExit("%s: no load samples of bench_%d" % (self.name, n))
+            w = [x[0] for x in p]
+            d = [x[0] - x[1] for x in p]
+            ud = [x[2] - x[3] for x in p]
+            cost = median(d)
+            self.load[n] = dict(kb=btf[n] / 1024, cost=cost,
+                                lo=quantile(d, 0.25), hi=quantile(d, 0.75))
             f["load %d types: BTF bytes" % n] = btf[n]
+            f["load %d types: samples" % n] = len(p)
             f["load %d types: with BTF (us)" % n] = median(w) / 1e3
-            f["load %d types: without BTF (us)" % n] = median(wo) / 1e3
+            f["load %d types: without BTF (us)" % n] = median([x[1] for x in p]) / 1e3
             f["load %d types: BTF cost (us)" % n] = cost / 1e3
             f["load %d types: BTF share of load (%%)" % n] = 100 * cost / median(w)
-            f["unload %d types: BTF cost (us)" % n] = (median(uw) - median(uwo)) / 1e3
+            f["unload %d types: BTF cost (us)" % n] = median(ud) / 1e3
             bl = [int(x[0]) for x in self.select("btfload", str(n))]
             if bl:
-                f["BPF_BTF_LOAD %d types standalone (us)" % n] = median(bl) / 1e3
-                upts.append((sa.get(n, btf[n]) / 1024, median(bl)))
-        a, b = fit(pts)
+                f["BPF_BTF_LOAD %d types, standalone (us; inputs differ by kernel)" % n] = median(bl) / 1e3
+        a, b = self.slope()
         f["load cost: fixed part (us)"] = a / 1e3
         f["load cost: slope (ns/KB)"] = b
-        slopes = sorted(fit([(btf[n] / 1024, self.cost(n, r)[0]) for n in sorted(btf)])[1]
-                        for r in self.rounds)
-        if slopes:
-            f["load cost slope of each round: lowest (ns/KB)"] = slopes[0]
-            f["load cost slope of each round: highest (ns/KB)"] = slopes[-1]
-        a, b = fit(upts)
-        f["BPF_BTF_LOAD: fixed part (us)"] = a / 1e3
-        f["BPF_BTF_LOAD: slope (ns/KB)"] = b
+        self.round_slopes = [self.slope(r)[1] for r in self.rounds]
         first = [int(x[0]) for x in self.select("first")]
         second = [int(x[0]) for x in self.select("second")]
-        f["first load after boot (us, median of %d boots)" % len(first)] = median(first) / 1e3
+        f["first load after boot: boots"] = len(first)
+        f["first load after boot (us)"] = median(first) / 1e3
         f["second load (us)"] = median(second) / 1e3
         f["first load's extra (us)"] = (median(first) - median(second)) / 1e3
         mem = {}
@@ -147,26 +149,31 @@ class Kernel:
             f["memory per module BTF (KB)"] = per / 1024
             f["memory per module BTF / .BTF bytes"] = per / btf[1000]
             f["MemAvailable fall per module BTF (KB)"] = mem["with"][1] - mem["without"][1]
+        core = {}
         for k in ("0", "10", "50"):
-            core = [int(x[0]) for x in self.select("core", k)]
+            core[k] = median([int(x[0]) for x in self.select("core", k)])
             bt = [int(x[0]) for x in self.select("exec", k)]
-            f["libbpf CO-RE load, %s other modules (ms)" % k] = median(core) / 1e6
+            f["libbpf CO-RE load, %s other modules (ms)" % k] = core[k] / 1e6
             f["bpftool btf show, %s other modules (ms)" % k] = median(bt) / 1e6
+        f["libbpf CO-RE load, each other module adds (ms)"] = (core["50"] - core["0"]) / 50e6
         rd = self.select("read")
         if rd:
             mbs = [int(x[0]) / int(x[1]) * 1e9 / 2 ** 20 for x in rd]
-            f["sysfs read of %d bytes (MB/s)" % int(rd[0][0])] = median(mbs)
+            f["sysfs read of the largest module BTF (MiB/s)"] = median(mbs)
         build = {m: median([int(r[2]) for r in self.rows
                             if r[0] == m and r[1] == "build"])
                  for m in ("btf", "nobtf")}
         nb = len([r for r in self.rows if r[0] == "btf" and r[1] == "build"])
-        f["build of the bench modules, with BTF (s, median of %d)" % nb] = build["btf"] / 1e9
+        f["build of the bench modules: builds each way"] = nb
+        f["build of the bench modules, with BTF (s)"] = build["btf"] / 1e9
         f["build of the bench modules, without BTF (s)"] = build["nobtf"] / 1e9
         f["build overhead of BTF (%)"] = 100 * (build["btf"] / build["nobtf"] - 1)
         f[".BTF bytes of the bench modules"] = sum(btf.values())
 
 
 def fmt(v):
+    if isinstance(v, str):
+        return v
     if isinstance(v, int) or (isinstance(v, float) and v.is_integer() and abs(v) > 1000):
         return "%d" % v
     if v != v:
@@ -174,17 +181,39 @@ def fmt(v):
     return "%.3g" % v if abs(v) < 100 else "%.0f" % v
 
 
+def ratio(a, b):
+    """a / b, where that means something: both numbers, the same sign."""
+    if isinstance(a, str) or isinstance(b, str) or a != a or b != b or b == 0 or a * b < 0:
+        return "-"
+    return "%.2f" % (a / b)
+
+
 def table(ks):
     head = ["figure"] + [NAMES.get(k.name, k.name) for k in ks]
     if len(ks) == 2:
         head.append("ratio")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for key in ks[0].fig:
+    keys = list(ks[0].fig)
+    for k in ks[1:]:
+        keys += [x for x in k.fig if x not in keys]
+    if len(ks) == 2:
+        # Round r of one kernel against round r of the other: the
+        # kernels took turns boot by boot.
+        for k in ks:
+            k.fig["load cost slope, each round (ns/KB)"] = \
+                " ".join("%.0f" % x for x in k.round_slopes)
+        keys.append("load cost slope, each round (ns/KB)")
+        rr = [a / b for a, b in zip(ks[0].round_slopes, ks[1].round_slopes) if b]
+    for key in keys:
         vals = [k.fig.get(key, float("nan")) for k in ks]
         row = [key] + [fmt(v) for v in vals]
         if len(ks) == 2:
-            ok = vals[1] == vals[1] and vals[1] != 0 and vals[0] == vals[0]
-            row.append("%.2f" % (vals[0] / vals[1]) if ok else "-")
+            if key == "load cost slope, each round (ns/KB)":
+                row.append(" ".join("%.2f" % x for x in rr))
+            elif "inputs differ" in key:
+                row.append("-")
+            else:
+                row.append(ratio(vals[0], vals[1]))
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
 
@@ -209,10 +238,10 @@ def plot(bench, ks):
             out.write("\n\n")
     cmds = ["set terminal pngcairo size 900,600",
             "set output '%s'" % os.path.join(bench, "load-cost.png"),
-            "set title 'Module load time with BTF minus without (median; bars: interquartile)'",
+            "set title 'Module load time with BTF minus without, paired samples (median; bars: quartiles)'",
             "set xlabel '.BTF of the module (KB)'",
             "set ylabel 'extra load time (us), QEMU TCG'",
-            "set logscale xy", "set xrange [0.5:2000]", "set key left top",
+            "set logscale x", "set xrange [0.5:2000]", "set key left top",
             "set grid"]
     plots = ["'%s' index %d using 1:2:3:4 with yerrorlines title '%s'"
              % (data, i, NAMES.get(k.name, k.name)) for i, k in enumerate(ks)]
