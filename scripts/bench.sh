@@ -27,9 +27,14 @@ ROUNDS=4
 # and falls back to jiffies, 4 ms steps: the guest is told the frequency.
 tsc_khz() {
 	local mhz
+	if [ -n "${MODBTF_TSC_KHZ-}" ]; then
+		echo "$MODBTF_TSC_KHZ"
+		return
+	fi
+	# "cpu MHz" of /proc/cpuinfo is the core clock, not the TSC's: no
+	# guessing, every guest time would be scaled by it
 	mhz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | head -n 1)
-	[ -n "$mhz" ] || mhz=$(awk -F': ' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
-	[ -n "$mhz" ] || die "cannot tell the TSC frequency (dmesg, /proc/cpuinfo)"
+	[ -n "$mhz" ] || die "cannot read the TSC frequency from dmesg: run as root, or set MODBTF_TSC_KHZ"
 	awk -v m="$mhz" 'BEGIN { printf "%d", m * 1000 }'
 }
 
@@ -42,12 +47,14 @@ boot() {
 	"$TOP/scripts/vm.sh" -v "$v" -m 1G -t 1800 -k tsc_early_khz="$TSC_KHZ" -k tsc=reliable -- \
 		"$TOP/tests/bench/guest.sh" "$1" "$BENCH/$v" "${@:2}" >"$out" 2>&1 ||
 		{ tail -n 20 "$out" >&2; die "bench boot of $v ($1)" "$out"; }
-	grep '^csv,' "$out" >"$BENCH/$v/guest-$1-$r.csv"
+	grep '^csv,' "$out" >"$BENCH/$v/guest-$1-$r.csv" || die "no samples from the $v guest" "$out"
 }
 
 main() {
 	local samples=${1:-100} boots=${2:-5} v r t0 t1
 	t0=$(now)
+	[ "$samples" -ge "$ROUNDS" ] && [ $((samples % ROUNDS)) = 0 ] ||
+		die "SAMPLES must be a multiple of $ROUNDS (the rounds), not $samples"
 	TSC_KHZ=$(tsc_khz)
 	"$TOP/scripts/fetch-upstream.sh" >/dev/null
 	for v in $KERNELS; do

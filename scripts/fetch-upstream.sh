@@ -2,23 +2,28 @@
 # The benchmark's comparator: Debian 12's linux-source-6.1 (base.conf's
 # UPSTREAM_*), verified by sha256 and extracted into build/upstream.
 #
-# The tarball is taken from /usr/src when the machine has that very
-# package installed, else downloaded with apt-get download from the
-# machine's own archive (a Debian 12 machine), and cached. Prints the
-# tree's path.
+# The tarball is taken from ../shared/base or /usr/src when one has that
+# very version (the sha256 says), else downloaded with apt-get download
+# from the machine's own archive (a Debian 12 machine that still serves
+# that version), and cached. Prints the tree's path.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
 sha_ok() { echo "$UPSTREAM_SHA256  $1" | sha256sum -c --status 2>/dev/null; }
 
-# download DST: the package's tarball into DST.part.
+# download DST: the package's tarball into DST.part: a copy kept beside
+# the checkout (MODBTF_SHARED_BASE, default ../shared/base, as
+# linux-source-6.1-VERSION.tar.xz), the installed package, or apt.
 download() {
-	local dst=$1 tmp
-	if sha_ok "/usr/src/$UPSTREAM_TARBALL"; then
-		log "using the installed /usr/src/$UPSTREAM_TARBALL"
-		cp "/usr/src/$UPSTREAM_TARBALL" "$dst.part"
-		return
-	fi
+	local dst=$1 tmp src
+	for src in "${MODBTF_SHARED_BASE:-$TOP/../shared/base}/$UPSTREAM_PKG-$UPSTREAM_VERSION.tar.xz" \
+		"/usr/src/$UPSTREAM_TARBALL"; do
+		if sha_ok "$src"; then
+			log "using $src"
+			cp "$src" "$dst.part"
+			return
+		fi
+	done
 	tmp=$(mktemp -d "$CACHE/dl.XXXXXX")
 	log "downloading $UPSTREAM_PKG=$UPSTREAM_VERSION"
 	(cd "$tmp" && apt-get download -q "$UPSTREAM_PKG=$UPSTREAM_VERSION") >"$tmp/apt.log" 2>&1 || {

@@ -30,6 +30,14 @@ build() {
 	run_logged "$dir/build-$mode.log" "make M= of the bench modules against $out" \
 		make -C "$out" M="$dir/src" "${off[@]}" -j"$NPROC" modules
 	echo "csv,$mode,build,$(($(date +%s%N) - t0))" >>"$dir/host.csv"
+	# A build time means something only if the option did what it says
+	for n in $SIZES; do
+		if readelf -S -W "$dir/src/bench_$n.ko" | grep -q '] \.BTF '; then
+			[ "$mode" = btf ] || die "bench_$n.ko has .BTF, built without module BTF"
+		else
+			[ "$mode" = nobtf ] || die "bench_$n.ko has no .BTF (a kernel without module BTF?)"
+		fi
+	done
 }
 
 programs() {

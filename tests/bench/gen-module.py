@@ -4,9 +4,9 @@
 
     gen-module.py N DIR
 
-DIR/bench_N.c and DIR/Kbuild: module bench_N, whose struct bench_t_K
-(K = 1..N) each have six members, the last a pointer to struct
-bench_t_{K-1}, so that one global pointer to struct bench_t_N brings all
+DIR/bench_N.c: module bench_N (the caller writes the Kbuild file),
+whose struct bench_t_K (K = 1..N) each have six members, the last a
+pointer to struct bench_t_{K-1}, so that one global pointer to struct bench_t_N brings all
 of them into the module's DWARF and so into its BTF: about 110 bytes of
 BTF per struct. The module does nothing else: its load time is the
 loader's plus, with BTF, the cost of the BTF.
@@ -42,8 +42,6 @@ def main():
     name = "bench_%d" % n
     with open(os.path.join(d, name + ".c"), "w") as f:
         f.write(source(n))
-    with open(os.path.join(d, "Kbuild"), "w") as f:
-        f.write("obj-m += %s.o\n" % name)
 
 
 if __name__ == "__main__":
