@@ -316,7 +316,7 @@ main() {
 		debug_boot first-loads
 		result "debug: the first module loads after boot race to parse vmlinux BTF" $?
 		timed "fail each allocation" debug_boot fail-alloc -F
-		result "debug: each allocation of a module load failed in turn (failslab)" $?
+		result "debug: each allocation of a module load failed in turn (failslab, fail_page_alloc)" $?
 	else
 		result "build: debug" 1
 	fi
