@@ -20,9 +20,16 @@ ART=/run/bench
 mkdir -p "$ART"
 cp -r "$2/with" "$2/without" "$2/standalone" "$ART/"
 SMALL=${SIZES%% *}
-# The module of the memory and user-space parts: bench_1000, if built
-COPIES_KO=bench_${SMALL}.ko
-case " $SIZES " in *" 1000 "*) COPIES_KO=bench_1000.ko ;; esac
+# ko_of N: bench_N.ko if it was built, else the smallest module.
+ko_of() {
+	case " $SIZES " in
+	*" $1 "*) echo "bench_$1.ko" ;;
+	*) echo "bench_$SMALL.ko" ;;
+	esac
+}
+# The module of the memory and user-space parts, of the first load
+COPIES_KO=$(ko_of 1000)
+FIRST_KO=$(ko_of 100)
 
 bench() { "$BIN/modbtf_bench" "$@"; }
 csv() { sed "s/^/csv,$1/"; }
@@ -72,7 +79,7 @@ main() {
 		user_space
 		sysfs_read
 		;;
-	first) bench first "$ART/with/bench_100.ko" | csv "-," ;;
+	first) bench first "$ART/with/$FIRST_KO" | csv "-," ;;
 	*) echo "usage: guest.sh main|first ART [SAMPLES]" >&2; exit 2 ;;
 	esac
 }
