@@ -15,8 +15,6 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/bullseye-apt.sh"
 
-sha_ok() { echo "$BASE_SHA256  $1" | sha256sum -c --status 2>/dev/null; }
-
 # The pinned tarball kept beside the checkout (../shared/base, or
 # MODBTF_SHARED_BASE), into DST.part: it outlives the version's place in
 # Debian's archive. Used before apt when present and its sha256 is right.
@@ -27,7 +25,7 @@ fetch_from_shared() {
 		log "no pinned base at $src: fetching it from Debian's archive"
 		return 1
 	fi
-	if ! sha_ok "$src"; then
+	if ! sha256_is "$BASE_SHA256" "$src"; then
 		log "$src is not sha256 $BASE_SHA256 (base.conf): not using it"
 		return 1
 	fi
@@ -35,12 +33,16 @@ fetch_from_shared() {
 	cp "$src" "$1.part"
 }
 
+# fetch_base DST: the base into DST.part, from ../shared/base or apt.
+fetch_base() {
+	fetch_from_shared "$1" || fetch_from_apt "$1"
+}
+
 fetch_from_apt() {
 	bullseye_extract "$BASE_PKG=$BASE_VERSION" "usr/src/$BASE_TARBALL" "$1.part"
 }
 
 main() {
-	local dst
 	if [ -n "${MODBTF_BASE_TREE-}" ]; then
 		[ -f "$MODBTF_BASE_TREE/Makefile" ] || die "MODBTF_BASE_TREE=$MODBTF_BASE_TREE is not a kernel tree"
 		echo "$MODBTF_BASE_TREE"
@@ -51,23 +53,7 @@ main() {
 		echo "$MODBTF_BASE_TARBALL"
 		return
 	fi
-	mkdir -p "$CACHE"
-	# One fetch at a time (make -j, two checkouts sharing the cache)
-	exec 9>"$CACHE/fetch.lock"
-	flock 9
-	dst=$CACHE/$BASE_PKG-$BASE_VERSION.tar.xz
-	if [ -f "$dst" ]; then
-		sha_ok "$dst" && { echo "$dst"; return; }
-		log "cached $dst fails its checksum: fetching again"
-		rm -f "$dst"
-	fi
-	fetch_from_shared "$dst" || fetch_from_apt "$dst"
-	if ! sha_ok "$dst.part"; then
-		mv "$dst.part" "$dst.bad"
-		die "checksum mismatch: $dst.bad is not sha256 $BASE_SHA256 (base.conf)"
-	fi
-	mv "$dst.part" "$dst"
-	echo "$dst"
+	cached_fetch "$BASE_PKG-$BASE_VERSION.tar.xz" "$BASE_SHA256" fetch_base
 }
 
 main "$@"

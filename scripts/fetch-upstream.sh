@@ -9,8 +9,6 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-sha_ok() { echo "$UPSTREAM_SHA256  $1" | sha256sum -c --status 2>/dev/null; }
-
 # download DST: the package's tarball into DST.part: a copy kept beside
 # the checkout (MODBTF_SHARED_BASE, default ../shared/base, as
 # linux-source-6.1-VERSION.tar.xz), the installed package, or apt.
@@ -18,7 +16,7 @@ download() {
 	local dst=$1 tmp src
 	for src in "${MODBTF_SHARED_BASE:-$TOP/../shared/base}/$UPSTREAM_PKG-$UPSTREAM_VERSION.tar.xz" \
 		"/usr/src/$UPSTREAM_TARBALL"; do
-		if sha_ok "$src"; then
+		if sha256_is "$UPSTREAM_SHA256" "$src"; then
 			log "using $src"
 			cp "$src" "$dst.part"
 			return
@@ -35,31 +33,13 @@ download() {
 	rm -rf "$tmp"
 }
 
-fetch() {
-	local dst=$CACHE/$UPSTREAM_PKG-$UPSTREAM_VERSION.tar.xz
-	mkdir -p "$CACHE"
-	exec 9>"$CACHE/fetch.lock"
-	flock 9
-	if [ -f "$dst" ] && sha_ok "$dst"; then
-		echo "$dst"
-		return
-	fi
-	download "$dst"
-	if ! sha_ok "$dst.part"; then
-		mv "$dst.part" "$dst.bad"
-		die "checksum mismatch: $dst.bad is not sha256 $UPSTREAM_SHA256 (base.conf)"
-	fi
-	mv "$dst.part" "$dst"
-	echo "$dst"
-}
-
 main() {
 	local dir=$BUILD/upstream tarball
 	if [ "$(cat "$dir/.modbtf-source" 2>/dev/null)" = "$UPSTREAM_SHA256" ]; then
 		echo "$dir"
 		return
 	fi
-	tarball=$(fetch)
+	tarball=$(cached_fetch "$UPSTREAM_PKG-$UPSTREAM_VERSION.tar.xz" "$UPSTREAM_SHA256" download)
 	log "extracting $tarball"
 	rm -rf "$dir.tmp"
 	mkdir -p "$dir.tmp"

@@ -52,6 +52,33 @@ run_logged() {
 	fi
 }
 
+# sha256_is SHA FILE: is FILE's sha256 SHA?
+sha256_is() { echo "$1  $2" | sha256sum -c --status 2>/dev/null; }
+
+# cached_fetch NAME SHA CMD...: prints the path of the download cache's
+# file NAME, verified against SHA. When it is missing or wrong,
+# "CMD... PATH" writes PATH.part, which must then have that SHA. One fetch
+# at a time (make -j, two checkouts sharing the cache).
+cached_fetch() {
+	local dst=$CACHE/$1 sha=$2
+	shift 2
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/fetch.lock"
+	flock 9
+	if [ -f "$dst" ]; then
+		sha256_is "$sha" "$dst" && { echo "$dst"; return; }
+		log "cached $dst fails its checksum: fetching again"
+		rm -f "$dst"
+	fi
+	"$@" "$dst"
+	if ! sha256_is "$sha" "$dst.part"; then
+		mv "$dst.part" "$dst.bad"
+		die "checksum mismatch: $dst.bad is not sha256 $sha (base.conf)"
+	fi
+	mv "$dst.part" "$dst"
+	echo "$dst"
+}
+
 # Seconds since the epoch, for stage timings.
 now() { date +%s; }
 
